@@ -1,0 +1,39 @@
+# The two commands of the README: `make run` and `make test`. Both install what is
+# missing first (scripts/install-deps.sh), so a fresh Debian 12 machine needs nothing else.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+DATA_DIR ?= gatehouse-data
+ADMIN_LISTEN ?= 127.0.0.1:9000
+EDGE_LISTEN ?= 0.0.0.0:8080
+
+.PHONY: run test build build-debug deps deps-build bench clean
+
+deps-build:
+	@scripts/install-deps.sh --build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps-build
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+build-debug: deps
+	@cmake --preset debug >/dev/null
+	@cmake --build --preset debug -j $(JOBS)
+
+# Starts Gatehouse with the embedded SQLite store in ./$(DATA_DIR).
+run: build
+	@exec ./build/release/src/gatehouse serve --data-dir $(DATA_DIR) \
+	  --admin-listen $(ADMIN_LISTEN) --edge-listen $(EDGE_LISTEN)
+
+# Every test: unit (GoogleTest), integration (real server over HTTP), compatibility
+# (the official cloudflare SDK), built with AddressSanitizer + UBSan.
+test: build-debug
+	@ctest --preset debug -j $(JOBS)
+
+bench: build
+	@bench/run.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs every Debian package (and the test-only npm packages) that Gatehouse's
+# build, run and tests need. Idempotent and quick when everything is present;
+# works as root without sudo, and with sudo otherwise.
+#
+#   scripts/install-deps.sh          build + run + test dependencies
+#   scripts/install-deps.sh --build  build + run dependencies only
+set -euo pipefail
+
+want_tests=1
+[ "${1:-}" = "--build" ] && want_tests=0
+
+build_pkgs=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libssl-dev libsqlite3-dev libcurl4-openssl-dev
+  libcli11-dev libtomlplusplus-dev
+  curl ca-certificates
+)
+test_pkgs=(
+  libgtest-dev libgmock-dev python3 sqlite3
+)
+
+pkgs=("${build_pkgs[@]}")
+[ $want_tests = 1 ] && pkgs+=("${test_pkgs[@]}")
+# Node.js may come from Debian (nodejs + npm) or from a vendor package that
+# bundles npm and conflicts with Debian's npm: ask only for what is absent.
+if [ $want_tests = 1 ]; then
+  command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+  if ! command -v npm >/dev/null 2>&1 && ! dpkg-query -W nodejs 2>/dev/null | grep -q nodesource; then
+    pkgs+=(npm)
+  fi
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  # dpkg-query is fast; only call apt when something is really missing.
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$status" in *"install ok installed"*) ;; *) missing+=("$p");; esac
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
+  echo "install-deps: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  # Refresh the package lists when they are missing or older than a day.
+  if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -n1)" ]; then
+    "${SUDO[@]}" apt-get update -qq
+  fi
+  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ $want_tests = 1 ]; then
+  here=$(cd "$(dirname "$0")/.." && pwd)
+  # Test-only npm packages (the official cloudflare SDK, jose); lockfile without
+  # download addresses, installed only when the lockfile changed.
+  if [ -f "$here/tests/package.json" ]; then
+    stamp="$here/tests/node_modules/.installed-stamp"
+    if [ ! -f "$stamp" ] || [ "$here/tests/package-lock.json" -nt "$stamp" ]; then
+      echo "install-deps: npm ci in tests/" >&2
+      (cd "$here/tests" && npm ci --no-audit --no-fund --omit-lockfile-registry-resolved >/dev/null)
+      touch "$stamp"
+    fi
+  fi
+fi

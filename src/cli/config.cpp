@@ -1,0 +1,71 @@
+#include "cli/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace gatehouse::cli {
+
+namespace {
+
+std::optional<std::string> env(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  return std::string(v);
+}
+
+void apply_file(ServeConfig& c, const std::string& path) {
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw std::runtime_error("config file " + path + ": " + std::string(e.description()) + " (line " +
+                             std::to_string(e.source().begin.line) + ")");
+  }
+  auto need_string = [&](const toml::node& node, const std::string& key) {
+    auto s = node.value<std::string>();
+    if (!s) throw std::runtime_error("config file " + path + ": " + key + " must be a string");
+    return *s;
+  };
+  for (const auto& [key, node] : t) {
+    const std::string k(key.str());
+    if (k == "data_dir") c.data_dir = need_string(node, k);
+    else if (k == "admin_listen") c.admin_listen = need_string(node, k);
+    else if (k == "edge_listen") c.edge_listen = need_string(node, k);
+    else if (k == "limits") {
+      const auto* limits = node.as_table();
+      if (limits == nullptr) throw std::runtime_error("config file " + path + ": [limits] must be a table");
+      for (const auto& [lkey, lnode] : *limits) {
+        const std::string lk(lkey.str());
+        if (lk != "admin_body_bytes")
+          throw std::runtime_error("config file " + path + ": unknown key limits." + lk);
+        auto v = lnode.value<std::int64_t>();
+        if (!v || *v < 1024 || *v > (std::int64_t{1} << 30))
+          throw std::runtime_error("config file " + path + ": limits.admin_body_bytes must be 1024..1073741824");
+        c.admin_body_limit = static_cast<std::size_t>(*v);
+      }
+    } else if (k == "smtp" || k == "alerts" || k == "tls") {
+      // Sections of later features; accepted so one config file serves every version.
+    } else {
+      throw std::runtime_error("config file " + path + ": unknown key \"" + k + "\"");
+    }
+  }
+}
+
+}  // namespace
+
+ServeConfig load_serve_config(const ServeFlags& flags) {
+  ServeConfig c;
+  if (auto file = flags.config_file ? flags.config_file : env("GATEHOUSE_CONFIG")) apply_file(c, *file);
+  if (auto v = env("GATEHOUSE_DATA_DIR")) c.data_dir = *v;
+  if (auto v = env("GATEHOUSE_ADMIN_LISTEN")) c.admin_listen = *v;
+  if (auto v = env("GATEHOUSE_EDGE_LISTEN")) c.edge_listen = *v;
+  if (flags.data_dir) c.data_dir = *flags.data_dir;
+  if (flags.admin_listen) c.admin_listen = *flags.admin_listen;
+  if (flags.edge_listen) c.edge_listen = *flags.edge_listen;
+  if (c.data_dir.empty()) throw std::runtime_error("the data dir must not be empty");
+  return c;
+}
+
+}  // namespace gatehouse::cli

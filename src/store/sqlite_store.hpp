@@ -1,0 +1,54 @@
+#pragma once
+// The embedded default: one SQLite file in WAL mode with synchronous=FULL, so a
+// successful return is on disk. Safe to share between threads (calls are serialised)
+// and between processes (the CLI writes to the data dir while the server runs).
+#include "store/store.hpp"
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+struct sqlite3;
+
+namespace gatehouse {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) and migrates the database at `path`.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  int schema_version();
+
+  Result<std::vector<Account>> list_accounts() override;
+  Result<std::optional<Account>> find_account(std::string_view id) override;
+  Result<void> create_account(const Account& account, const AuditEvent& event) override;
+
+  Result<void> create_api_token(const ApiToken& token, const AuditEvent& event) override;
+  Result<std::optional<ApiToken>> find_api_token_by_hash(std::string_view token_hash) override;
+  Result<std::optional<ApiToken>> find_api_token(std::string_view account_id, std::string_view id) override;
+  Result<std::vector<ApiToken>> list_api_tokens(std::string_view account_id) override;
+  Result<bool> revoke_api_token(std::string_view account_id, std::string_view id, Time when,
+                                const AuditEvent& event) override;
+
+  Result<void> insert_service_token(const ServiceToken& token, const AuditEvent& event) override;
+  Result<bool> update_service_token(const ServiceToken& token, const AuditEvent& event) override;
+  Result<bool> delete_service_token(std::string_view account_id, std::string_view id,
+                                    const AuditEvent& event) override;
+  Result<std::optional<ServiceToken>> find_service_token(std::string_view account_id,
+                                                         std::string_view id) override;
+  Result<std::optional<ServiceToken>> find_service_token_by_client_id(std::string_view client_id) override;
+  Result<PageOf<ServiceToken>> list_service_tokens(const ServiceTokenQuery& query) override;
+  Result<std::int64_t> count_service_tokens(std::string_view account_id) override;
+
+  Result<PageOf<AuditEvent>> list_audit_events(std::string_view account_id, PageRequest page) override;
+
+ private:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::mutex mutex_;
+};
+
+}  // namespace gatehouse
