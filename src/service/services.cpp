@@ -57,7 +57,10 @@ Result<ServiceToken> modify_token(Services& s, std::string_view account_id, std:
     after.revision = before.revision + 1;
     auto stored = s.store.update_service_token(after, **event);
     if (!stored) return stored.error();
-    if (*stored) return after;
+    if (*stored) {
+      s.notify_changed();
+      return after;
+    }
   }
   return conflict("concurrent_update", "the service token was changed concurrently; retry");
 }
@@ -158,6 +161,7 @@ Result<CreatedServiceToken> create_service_token(Services& s, const Actor& actor
   t.revision = 1;
   auto event = token_audit(s, actor, "service_token.create", nullptr, t);
   if (auto r = s.store.insert_service_token(t, event); !r) return r.error();
+  s.notify_changed();
   return out;
 }
 
@@ -237,6 +241,7 @@ Result<ServiceToken> delete_service_token(Services& s, const Actor& actor, std::
   auto deleted = s.store.delete_service_token(account_id, id, event);
   if (!deleted) return deleted.error();
   if (!*deleted) return token_not_found(id);
+  s.notify_changed();
   return std::move(*found);
 }
 

@@ -8,6 +8,7 @@
 #include "core/service_token.hpp"
 #include "store/store.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -17,6 +18,13 @@ struct Services {
   Store& store;
   Clock& clock;
   Random& random;
+  // Called after every successful change, so the edge can rebuild its snapshot.
+  // May be empty (CLI commands on the data dir; the server notices on its own).
+  std::function<void()> changed = {};
+
+  void notify_changed() const {
+    if (changed) changed();
+  }
 };
 
 // ---- validation shared by the API and the CLI
