@@ -13,6 +13,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <cstdio>
 #include <list>
 #include <stdexcept>
@@ -28,10 +29,28 @@ namespace {
 
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 
+// How long a connection is kept open, discarding input, after an error reply to a
+// request that was not read to its end (see session()).
+constexpr std::chrono::seconds kLingerTime{5};
+
+using RequestParser = bhttp::request_parser<bhttp::string_body>;
+
 struct Connection {
   explicit Connection(tcp::socket s) : stream(std::move(s)) {}
   beast::tcp_stream stream;
+  beast::flat_buffer buffer;  // here, not in session(), so that stop() can see pipelined bytes
+  const RequestParser* parser = nullptr;  // the request being read, while reading
   bool reading = true;  // waiting for (the rest of) a request, not handling one
+
+  // True when not one byte of a next request has arrived: not parsed, not buffered,
+  // not queued in the kernel. Only such a connection may be closed by a graceful
+  // stop; closing one holding part of a request would drop a request in flight.
+  bool nothing_received() const {
+    if (parser != nullptr && parser->got_some()) return false;
+    if (buffer.size() != 0) return false;
+    boost::system::error_code ec;
+    return stream.socket().available(ec) == 0 || ec;
+  }
 };
 
 }  // namespace
@@ -88,7 +107,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   asio::awaitable<void> session(std::shared_ptr<Connection> conn) {
     auto self = shared_from_this();
-    beast::flat_buffer buffer;
+    auto& buffer = conn->buffer;
     bool first = true;
     std::string remote;
     {
@@ -96,17 +115,22 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       auto ep = conn->stream.socket().remote_endpoint(ec);
       if (!ec) remote = ep.address().to_string();
     }
-    while (!stopping) {
-      bhttp::request_parser<bhttp::string_body> parser;
+    for (;;) {
+      // After stop(), a connection is served only if a request already arrived on it
+      // (e.g. one accepted just before the acceptor closed).
+      if (stopping && conn->nothing_received()) break;
+      RequestParser parser;
       parser.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
       parser.body_limit(limits.body_bytes);
       conn->stream.expires_after(first ? limits.read_timeout : limits.idle_timeout);
       conn->reading = true;
+      conn->parser = &parser;
       auto [ec, n] = co_await bhttp::async_read(conn->stream, buffer, parser, kAsTuple);
+      conn->parser = nullptr;
       conn->reading = false;
       first = false;
       if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
-          ec == beast::error::timeout || ec == asio::error::connection_reset || stopping)
+          ec == beast::error::timeout || ec == asio::error::connection_reset)
         break;
       if (ec) {
         int status = 400;
@@ -120,7 +144,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         }
         auto out = to_beast(on_error(status, message), 11, false);
         conn->stream.expires_after(limits.read_timeout);
-        co_await bhttp::async_write(conn->stream, out, kAsTuple);
+        auto [wec, wn] = co_await bhttp::async_write(conn->stream, out, kAsTuple);
+        if (!wec) co_await linger(*conn);
         break;
       }
       auto& msg = parser.get();
@@ -139,6 +164,22 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     boost::system::error_code ignored;
     conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     conn->stream.socket().close(ignored);
+  }
+
+  // The client may still be sending the request we refused (a body over the limit).
+  // Closing with unread input makes the kernel send a reset, which can destroy our
+  // reply before the client reads it; so stop sending, then read and discard for a
+  // bounded time, until the client closes (nginx's "lingering close").
+  static asio::awaitable<void> linger(Connection& conn) {
+    boost::system::error_code ec;
+    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) co_return;
+    conn.stream.expires_after(kLingerTime);
+    std::array<char, 16 * 1024> sink;
+    for (;;) {
+      auto [rec, n] = co_await conn.stream.async_read_some(asio::buffer(sink), kAsTuple);
+      if (rec) co_return;
+    }
   }
 
   asio::awaitable<void> accept_loop() {
@@ -200,10 +241,11 @@ void Server::stop() {
   impl_->stopping = true;
   boost::system::error_code ignored;
   impl_->acceptor.close(ignored);
-  // Connections waiting for a request are closed now; one whose request is being
-  // handled or written finishes it and then sees `stopping`.
+  // Connections waiting for a request are closed now; one with a request arrived,
+  // partly read, being handled or written finishes it and then sees `stopping`.
   for (auto& weak : impl_->connections)
-    if (auto conn = weak.lock(); conn && conn->reading) conn->stream.socket().cancel(ignored);
+    if (auto conn = weak.lock(); conn && conn->reading && conn->nothing_received())
+      conn->stream.socket().cancel(ignored);
 }
 
 }  // namespace gatehouse::http

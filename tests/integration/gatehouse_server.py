@@ -165,6 +165,7 @@ class GatehouseServer:
         self.admin_url = self.admin_base = self.edge_url = None
         self.account_id = None
         self.admin_token = None
+        self.printed_admin_token = None
         self.stdout_lines = []
         self.stderr_lines = []
         self._lines = None
@@ -175,6 +176,7 @@ class GatehouseServer:
     def start(self, timeout=START_TIMEOUT):
         assert self.proc is None or self.proc.poll() is not None, "already running"
         self.stdout_lines, self.stderr_lines = [], []
+        self.printed_admin_token = None  # set only by a first start
         self._lines = queue.Queue()
         self.proc = subprocess.Popen([self.binary, "serve"] + self.args, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clean_env(self.env),
@@ -220,7 +222,7 @@ class GatehouseServer:
         if m:
             self.edge_url = m.group(1)
         if re.match(r"^gat_[0-9A-Za-z]{40}[0-9a-f]{8}$", s):
-            self.admin_token = s
+            self.admin_token = self.printed_admin_token = s
 
     @staticmethod
     def _pump(stream, sink, lines):
@@ -235,6 +237,9 @@ class GatehouseServer:
     def _join_pumps(self):
         for t in self._threads:
             t.join(timeout=STOP_TIMEOUT)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream and not any(t.is_alive() for t in self._threads):
+                stream.close()
 
     def wait_for_line(self, text, timeout=STOP_TIMEOUT):
         """Waits until stdout prints a line containing `text` (after start())."""
@@ -291,14 +296,10 @@ class GatehouseServer:
     def restart(self, timeout=START_TIMEOUT):
         """Stops (if running) and starts again on the same data dir; the admin token
         printed on first start stays valid and is kept."""
-        token, account = self.admin_token, self.account_id
         if self.running():
             self.stop()
         self.admin_url = self.admin_base = self.edge_url = None
-        self.start(timeout)
-        if self.admin_token is None:
-            self.admin_token = token
-        return self
+        return self.start(timeout)
 
     def cleanup(self):
         if self.running():
