@@ -71,10 +71,10 @@ struct Organization {
   friend bool operator==(const Organization&, const Organization&) = default;
 };
 
-// An RS256 signing key. The private key is stored only encrypted (AES-256-GCM under
+// An RS256 signing key as stored (jwt/rsa_key.hpp has the live SigningKey). The private key is stored only encrypted (AES-256-GCM under
 // the master key); `retired_at` is set when a newer key takes over: it then stays in
 // the JWKS (for verification) for 7 days.
-struct SigningKey {
+struct StoredSigningKey {
   std::string kid;  // 64 hex
   std::string account_id;
   std::string private_key_encrypted;
@@ -82,7 +82,7 @@ struct SigningKey {
   std::string certificate_pem;
   Time created_at{};
   std::optional<Time> retired_at;
-  friend bool operator==(const SigningKey&, const SigningKey&) = default;
+  friend bool operator==(const StoredSigningKey&, const StoredSigningKey&) = default;
 };
 
 }  // namespace gatehouse
