@@ -1,0 +1,399 @@
+#include "edge/access_gate.hpp"
+
+#include "auth/service_token_auth.hpp"
+#include "edge/app_jwt.hpp"
+#include "edge/credentials.hpp"
+#include "edge/responses.hpp"
+#include "policy/evaluate.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace gatehouse::edge {
+
+namespace {
+
+using Effect = PolicyOutcome::Effect;
+
+constexpr std::string_view kCdnCgi = "/cdn-cgi/access/";
+
+// What the request is about: for the edge, the request itself; for forward-auth, the
+// original request described by the X-Forwarded-* headers.
+struct RequestView {
+  std::string host;    // as received (may carry a port)
+  std::string target;  // origin-form
+  std::string path;    // target without the query
+  std::optional<IpAddress> client_ip;
+  bool tls = false;
+  bool json = true;
+  bool forward_auth = false;
+};
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+// The public reason: an unknown client id and a wrong secret look the same from
+// outside (the access log keeps the exact slug).
+std::string_view public_reason(std::string_view reason) {
+  if (reason == "service_token_unknown" || reason == "bad_secret") return "invalid_service_token";
+  return reason;
+}
+
+std::string_view message_for(std::string_view reason) {
+  if (reason == "invalid_service_token") return "the service token credentials are not valid";
+  if (reason == "service_token_expired") return "the service token has expired; refresh it";
+  if (reason == "service_token_disabled") return "the service token is disabled";
+  if (reason == "service_token_deleted") return "the service token behind this session no longer exists";
+  if (reason == "policy_denied") return "no policy of this application admits the request";
+  if (reason == "policy_blocked") return "a Block policy of this application refuses the request";
+  if (reason == "no_credentials") return "this application requires a service token or an Access JWT";
+  if (reason == "signing_key_unavailable") return "the gateway has no signing key for this account";
+  if (reason.rfind("credentials_", 0) == 0) return "the credential headers are missing, duplicated or malformed";
+  if (reason.rfind("jwt_", 0) == 0) return "the Access JWT is not valid for this application";
+  return "access denied";
+}
+
+struct Authentication {
+  Identity identity;
+  const ServiceToken* token = nullptr;
+  bool presented = false;
+  bool via_headers = false;  // service-token headers (not a JWT)
+  std::string_view failure;  // empty when authenticated or nothing presented
+  std::string jwt;           // a presented, verified JWT
+  std::string service_token_id;
+};
+
+Authentication authenticate(const Snapshot& snap, const AppView& app, const Credentials& creds, Time now) {
+  Authentication a;
+  if (creds.kind == Credentials::Kind::none) return a;
+  a.presented = true;
+  if (creds.kind == Credentials::Kind::service_token) {
+    a.via_headers = true;
+    const auto it = snap.tokens_by_client_id.find(creds.client_id);
+    const bool known = it != snap.tokens_by_client_id.end() && it->second.account_id == app.app.account_id;
+    if (!known) {
+      // Same work as a wrong secret, so timing does not reveal which client ids exist.
+      static const ServiceToken decoy = [] {
+        ServiceToken t;
+        t.secret_hash = std::string(64, '0');
+        t.previous_secret_hash = std::string(64, '0');
+        return t;
+      }();
+      (void)check_client_secret(decoy, creds.client_secret, now);
+      a.failure = "service_token_unknown";
+      return a;
+    }
+    const auto check = check_client_secret(it->second, creds.client_secret, now);
+    if (!check.ok) {
+      a.failure = check.reason;
+      return a;
+    }
+    a.token = &it->second;
+    a.service_token_id = a.token->id;
+    a.identity.service_token_id = a.service_token_id;
+    return a;
+  }
+  // A JWT: valid for this app, and its service token still exists and is usable.
+  const auto checked = verify_app_jwt(app, creds.jwt, now);
+  if (!checked.jwt) {
+    a.failure = checked.reason;
+    return a;
+  }
+  if (checked.jwt->service_token_id.empty()) {
+    a.failure = "jwt_not_a_service_token";
+    return a;
+  }
+  const auto tok = snap.tokens_by_id.find(checked.jwt->service_token_id);
+  if (tok == snap.tokens_by_id.end() || tok->second->account_id != app.app.account_id) {
+    a.failure = "service_token_deleted";
+    return a;
+  }
+  const ServiceToken& t = *tok->second;
+  if (!t.enabled) {
+    a.failure = "service_token_disabled";
+    return a;
+  }
+  if (is_expired(t, now)) {
+    a.failure = "service_token_expired";
+    return a;
+  }
+  a.token = &t;
+  a.jwt = creds.jwt;
+  a.service_token_id = t.id;
+  a.identity.service_token_id = a.service_token_id;
+  return a;
+}
+
+bool trusted(const std::vector<Cidr>& proxies, const std::optional<IpAddress>& peer) {
+  if (!peer) return false;
+  for (const auto& c : proxies)
+    if (contains(c, *peer)) return true;
+  return false;
+}
+
+std::string_view same_site_text(const App& app, bool secure) {
+  if (app.same_site_cookie_attribute == SameSite::strict) return "Strict";
+  if (app.same_site_cookie_attribute == SameSite::lax) return "Lax";
+  // Browsers drop SameSite=None cookies that are not Secure: on a plain-HTTP dev
+  // listener fall back to Lax so the cookie flow still works.
+  return secure ? "None" : "Lax";
+}
+
+}  // namespace
+
+struct AccessGate::Target : RequestView {};
+
+AccessGate::AccessGate(const SnapshotHolder& snapshots, const Clock& clock, GateOptions options)
+    : snapshots_(snapshots), clock_(clock), options_(std::move(options)) {
+  if (options_.trusted_proxies.empty()) {
+    options_.trusted_proxies.push_back(*parse_cidr("127.0.0.0/8"));
+    options_.trusted_proxies.push_back(*parse_cidr("::1/128"));
+  }
+}
+
+http::Response AccessGate::transport_error(int status, std::string_view reason_slug, std::string_view message,
+                                           const RequestHead* head) {
+  return denial(head, status, reason_slug, message, new_request_id());
+}
+
+Verdict AccessGate::decide(const RequestHead& head) {
+  const auto snap = snapshots_.load();
+  const std::string request_id = new_request_id();
+  Verdict v;
+  if (head.count("Host") != 1) {
+    v.respond = denial(&head, 400, "bad_host", "the request needs exactly one Host header", request_id);
+    return v;
+  }
+  const std::string_view host = head.header("Host");
+  const std::string_view path = path_of(head.target);
+  if (path.substr(0, kCdnCgi.size()) == kCdnCgi) return cdn_cgi(*snap, head, host, path, request_id);
+  const AppView* app = snap->match(host, path);
+  if (app == nullptr) {
+    v.respond = denial(&head, 404, "no_application", "no Access application matches this host and path", request_id);
+    return v;
+  }
+  Target t;
+  t.host = std::string(host);
+  t.target = std::string(head.target);
+  t.path = std::string(path);
+  t.client_ip = parse_ip(head.remote_ip);
+  t.tls = head.tls;
+  t.json = wants_json(head);
+  return decide_app(*snap, *app, head, t, request_id);
+}
+
+Verdict AccessGate::decide_app(const Snapshot& snap, const AppView& app, const RequestHead& head, const Target& t,
+                               std::string_view request_id) {
+  const Time now = clock_.now();
+  const bool strict = app.account->org.strict_service_token_auth;
+  Verdict v;
+  auto refuse = [&](int status, std::string_view reason) {
+    const auto shown = public_reason(reason);
+    v.respond = denial(t.json ? nullptr : &head, status, shown, message_for(shown), request_id,
+                       app.app.custom_deny_message);
+    return v;
+  };
+
+  const Credentials creds = extract_credentials(head, app.app.read_service_tokens_from_header, strict);
+  if (!creds.error.empty()) return refuse(400, creds.error);
+  const Authentication auth = authenticate(snap, app, creds, now);
+  const PolicyOutcome outcome = evaluate(app.ordered, auth.identity, t.client_ip);
+
+  switch (outcome.effect) {
+    case Effect::bypass:
+    case Effect::allow: break;
+    case Effect::login_required:
+      if (app.app.service_auth_401_redirect) return refuse(401, auth.failure.empty() ? "no_credentials" : auth.failure);
+      v.respond = login_redirect(t.tls, t.host, t.target, t.json, request_id);
+      return v;
+    case Effect::deny: {
+      const bool authenticated = auth.presented && auth.failure.empty();
+      int status = 403;
+      if (strict) status = authenticated ? 403 : 401;
+      else if (app.app.service_auth_401_redirect && !authenticated) status = 401;
+      std::string_view reason = auth.failure;
+      if (reason.empty()) reason = auth.presented ? outcome.reason : std::string_view("no_credentials");
+      if (authenticated) reason = outcome.reason;
+      return refuse(status, reason);
+    }
+  }
+
+  if (!app.upstream && !t.forward_auth) return refuse(502, "origin_not_configured");
+  Forward& f = v.forward;
+  f.upstream = app.upstream;
+  f.strip_request_headers = {"CF-Access-Client-Secret", "Cf-Access-Jwt-Assertion"};
+  if (!app.app.read_service_tokens_from_header.empty()) f.strip_request_headers.push_back(app.app.read_service_tokens_from_header);
+  f.add_response_headers.push_back({"Cf-Ray", std::string(request_id)});
+
+  if (outcome.effect == Effect::allow && auth.token != nullptr) {
+    std::string assertion = auth.jwt;
+    if (auth.via_headers) {
+      const auto session = std::chrono::duration_cast<std::chrono::seconds>(
+          outcome.policy && outcome.policy->session_duration && outcome.policy->session_duration->length
+              ? *outcome.policy->session_duration->length
+              : app.app.session_duration.length.value_or(std::chrono::hours(24)));
+      auto issued = issue_app_jwt(app, *auth.token, session, now);
+      if (!issued) return refuse(503, "signing_key_unavailable");
+      assertion = issued->token;
+      if (!strict) {
+        CookieAttributes attrs;
+        attrs.path = app.cookie_path;
+        attrs.secure = t.tls;
+        attrs.http_only = app.app.http_only_cookie_attribute;
+        attrs.same_site = same_site_text(app.app, t.tls);
+        f.add_response_headers.push_back({"Set-Cookie", authorization_cookie(assertion, issued->expires_at, attrs)});
+        // The origin sees the cookie too, as behind Cloudflare.
+        std::string cookie(head.header("Cookie"));
+        f.strip_request_headers.push_back("Cookie");
+        f.add_request_headers.push_back(
+            {"Cookie", cookie.empty() ? "CF_Authorization=" + assertion : cookie + "; CF_Authorization=" + assertion});
+      }
+    }
+    f.add_request_headers.push_back({"Cf-Access-Jwt-Assertion", std::move(assertion)});
+    if (auth.token->expires_at && *auth.token->expires_at - now <= options_.expiry_warning)
+      f.add_response_headers.push_back({"Gatehouse-Service-Token-Expires", format_rfc3339(*auth.token->expires_at)});
+  }
+  if (t.forward_auth) {
+    http::Response ok;
+    ok.status = 200;
+    for (auto& h : f.add_request_headers)
+      if (h.name != "Cookie") ok.headers.push_back(h);
+    for (auto& h : f.add_response_headers) ok.headers.push_back(h);
+    v.respond = std::move(ok);
+  }
+  return v;
+}
+
+Verdict AccessGate::cdn_cgi(const Snapshot& snap, const RequestHead& head, std::string_view host, std::string_view path,
+                            std::string_view request_id) {
+  Verdict v;
+  const std::string_view what = path.substr(kCdnCgi.size());
+  auto json_reply = [&](int status, std::string body) {
+    http::Response r;
+    r.status = status;
+    r.set("Content-Type", "application/json");
+    r.set("Cf-Ray", std::string(request_id));
+    r.set("Cache-Control", "no-store");
+    r.body = std::move(body);
+    return r;
+  };
+  // The account: the app on this host, else the team domain, else the only account.
+  const AppView* app = snap.match(host, "/");
+  const AccountView* account = app ? app->account : nullptr;
+  if (!account) {
+    if (auto it = snap.accounts_by_auth_domain.find(AppMatcher::normalize_host(host)); it != snap.accounts_by_auth_domain.end())
+      account = it->second;
+    else if (snap.accounts.size() == 1)
+      account = &snap.accounts.begin()->second;
+  }
+
+  if (what == "authorize") return forward_auth(snap, head, request_id);
+  if (what == "certs") {
+    if (!account) {
+      v.respond = denial(&head, 404, "no_application", "no Access account serves this host", request_id);
+      return v;
+    }
+    auto r = json_reply(200, account->jwks_json);
+    r.headers[2].value = "public, max-age=300";  // Cache-Control: keys change rarely
+    v.respond = std::move(r);
+    return v;
+  }
+  if (what == "logout") {
+    http::Response r = json_reply(200, "{\"success\":true,\"message\":\"logged out\"}");
+    CookieAttributes attrs;
+    attrs.secure = head.tls;
+    attrs.same_site = head.tls ? "None" : "Lax";
+    r.set("Set-Cookie", clear_authorization_cookie(attrs));
+    v.respond = std::move(r);
+    return v;
+  }
+  if (what == "get-identity") {
+    if (!app) {
+      v.respond = denial(&head, 404, "no_application", "no Access application matches this host", request_id);
+      return v;
+    }
+    const Credentials creds = extract_credentials(head, "", app->account->org.strict_service_token_auth);
+    if (creds.kind != Credentials::Kind::jwt) {
+      v.respond = denial(&head, 401, creds.error.empty() ? "no_credentials" : creds.error,
+                         "send the Access JWT in the CF_Authorization cookie or the cf-access-token header", request_id);
+      return v;
+    }
+    const Authentication a = authenticate(snap, *app, creds, clock_.now());
+    if (!a.failure.empty() || a.token == nullptr) {
+      v.respond = denial(&head, 401, public_reason(a.failure), message_for(public_reason(a.failure)), request_id);
+      return v;
+    }
+    const boost::json::object identity{{"service_token_id", a.token->id},
+                                       {"service_token_status", true},
+                                       {"common_name", a.token->client_id},
+                                       {"name", a.token->name},
+                                       {"aud", boost::json::array{boost::json::value(app->app.aud)}},
+                                       {"account_id", app->app.account_id}};
+    v.respond = json_reply(200, boost::json::serialize(identity));
+    return v;
+  }
+  if (what.substr(0, 6) == "login/") {
+    http::Response r;
+    r.status = 200;
+    r.set("Content-Type", "text/html; charset=utf-8");
+    r.set("Cf-Ray", std::string(request_id));
+    r.body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in</title></head><body>"
+             "<h1>Sign in to " + html_escape(what.substr(6)) + "</h1><p>This application is protected by Gatehouse. "
+             "No identity provider is configured yet, so people cannot sign in here; automated clients use a "
+             "service token (CF-Access-Client-Id and CF-Access-Client-Secret headers).</p><p><small>Ray ID: " +
+             html_escape(request_id) + "</small></p></body></html>\n";
+    v.respond = std::move(r);
+    return v;
+  }
+  v.respond = denial(&head, 404, "not_found", "no such Access endpoint", request_id);
+  return v;
+}
+
+Verdict AccessGate::forward_auth(const Snapshot& snap, const RequestHead& head, std::string_view request_id) {
+  Verdict v;
+  Target t;
+  t.forward_auth = true;
+  t.tls = head.header("X-Forwarded-Proto") == "https";
+  t.json = wants_json(head);
+  std::string_view host = head.header("X-Forwarded-Host");
+  std::string_view uri = head.header("X-Forwarded-Uri");
+  if (const auto original = head.header("X-Original-URL"); !original.empty() && (host.empty() || uri.empty())) {
+    // scheme://host/path?query
+    const auto scheme_end = original.find("://");
+    if (scheme_end != std::string_view::npos) {
+      const auto rest = original.substr(scheme_end + 3);
+      const auto slash = rest.find('/');
+      if (host.empty()) host = rest.substr(0, slash);
+      if (uri.empty()) uri = slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
+      if (original.substr(0, scheme_end) == "https") t.tls = true;
+    }
+  }
+  if (host.empty()) {
+    v.respond = denial(&head, 400, "forward_auth_incomplete",
+                       "forward-auth needs X-Forwarded-Host (or X-Original-URL) describing the original request",
+                       request_id);
+    return v;
+  }
+  if (uri.empty()) uri = "/";
+  t.host = std::string(host);
+  t.target = std::string(uri);
+  t.path = std::string(path_of(uri));
+  const auto peer = parse_ip(head.remote_ip);
+  t.client_ip = peer;
+  if (trusted(options_.trusted_proxies, peer)) {
+    std::string_view xff = head.header("X-Forwarded-For");
+    const auto comma = xff.find(',');
+    std::string_view first = xff.substr(0, comma);
+    while (!first.empty() && first.front() == ' ') first.remove_prefix(1);
+    while (!first.empty() && first.back() == ' ') first.remove_suffix(1);
+    if (auto ip = parse_ip(first)) t.client_ip = ip;
+  }
+  const AppView* app = snap.match(t.host, t.path);
+  if (app == nullptr) {
+    v.respond = denial(&head, 404, "no_application", "no Access application matches the forwarded host and path", request_id);
+    return v;
+  }
+  return decide_app(snap, *app, head, t, request_id);
+}
+
+}  // namespace gatehouse::edge
