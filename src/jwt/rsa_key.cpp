@@ -4,6 +4,7 @@
 #include "jwt/base64url.hpp"
 
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
@@ -107,6 +108,7 @@ JwtResult<SigningKey> signing_key_from_pem(std::string_view pem) {
   auto bio = read_bio(pem);
   if (!bio) return bio.error();
   PkeyPtr key(PEM_read_bio_PrivateKey(bio->get(), nullptr, no_passphrase, nullptr));
+  ERR_clear_error();  // a failed parse leaves reasons on this thread's queue
   if (!key || !rest_is_whitespace(bio->get()) || !is_rs256_key(key.get())) return jwt_errc::key_invalid;
   auto kid = key_id(key.get());
   if (!kid) return kid.error();
@@ -118,6 +120,7 @@ JwtResult<PkeyPtr> public_key_from_pem(std::string_view pem) {
   auto bio = read_bio(pem);
   if (!bio) return bio.error();
   PkeyPtr key(PEM_read_bio_PUBKEY(bio->get(), nullptr, no_passphrase, nullptr));
+  ERR_clear_error();
   if (!key || !rest_is_whitespace(bio->get()) || !is_rs256_key(key.get())) return jwt_errc::key_invalid;
   return key;
 }
@@ -126,6 +129,7 @@ JwtResult<PkeyPtr> public_key_from_der(std::string_view der) {
   if (der.empty() || der.size() > static_cast<std::size_t>(LONG_MAX)) return jwt_errc::key_invalid;
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   PkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+  ERR_clear_error();
   const bool consumed_all = p == reinterpret_cast<const unsigned char*>(der.data() + der.size());
   if (!key || !consumed_all || !is_rs256_key(key.get())) return jwt_errc::key_invalid;
   return key;
