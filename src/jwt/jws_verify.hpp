@@ -24,7 +24,7 @@ struct VerifyExpectations {
   std::string_view audience;  // must appear in `aud` (a string or an array of strings)
   std::string_view issuer;    // must equal `iss`, e.g. "https://team.example.com"
   Time now;
-  std::chrono::seconds leeway{60};  // clock skew allowed for exp, nbf and iat
+  std::chrono::seconds leeway{60};  // clock skew allowed for exp, nbf and iat (clamped to 0..1 day)
 };
 
 // Checks, in order: size (<= kMaxTokenBytes), three segments, strict base64url of each;
