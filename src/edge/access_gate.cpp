@@ -49,6 +49,7 @@ std::string_view message_for(std::string_view reason) {
   if (reason == "no_credentials") return "this application requires a service token or an Access JWT";
   if (reason == "signing_key_unavailable") return "the gateway has no signing key for this account";
   if (reason.rfind("credentials_", 0) == 0) return "the credential headers are missing, duplicated or malformed";
+  if (reason == "jwt_revoked") return "the Access JWT was revoked; authenticate again";
   if (reason.rfind("jwt_", 0) == 0) return "the Access JWT is not valid for this application";
   return "access denied";
 }
@@ -97,6 +98,13 @@ Authentication authenticate(const Snapshot& snap, const AppView& app, const Cred
   const auto checked = verify_app_jwt(app, creds.jwt, now);
   if (!checked.jwt) {
     a.failure = checked.reason;
+    return a;
+  }
+  // POST …/apps/{id}/revoke_tokens: JWTs issued up to that instant are refused. iat
+  // has whole seconds, so the second of the revocation counts as before it.
+  if (app.app.tokens_revoked_before &&
+      checked.jwt->issued_at <= std::chrono::floor<std::chrono::seconds>(*app.app.tokens_revoked_before)) {
+    a.failure = "jwt_revoked";
     return a;
   }
   if (checked.jwt->service_token_id.empty()) {

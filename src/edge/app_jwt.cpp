@@ -51,12 +51,16 @@ std::optional<IssuedJwt> issue_app_jwt(const AppView& app, const ServiceToken& t
   if (auto it = issue_cache.find(cache_key); it != issue_cache.end()) {
     const auto& e = it->second;
     const auto half_life = (e.jwt.expires_at - e.jwt.issued_at) / 2;
-    if (e.kid == key->kid() && e.session_seconds == session.count() && now < e.jwt.issued_at + half_life &&
-        now >= e.jwt.issued_at)
+    const bool revoked = app.app.tokens_revoked_before && e.jwt.issued_at <= *app.app.tokens_revoked_before;
+    if (!revoked && e.kid == key->kid() && e.session_seconds == session.count() &&
+        now < e.jwt.issued_at + half_life && now >= e.jwt.issued_at)
       return e.jwt;
   }
   thread_local OsRandom random;
-  const Time iat = std::chrono::floor<std::chrono::seconds>(now);
+  Time iat = std::chrono::floor<std::chrono::seconds>(now);
+  // A JWT issued in the very second of a revoke_tokens must not look revoked.
+  if (const auto& rb = app.app.tokens_revoked_before; rb && iat <= std::chrono::floor<std::chrono::seconds>(*rb))
+    iat = std::chrono::floor<std::chrono::seconds>(*rb) + std::chrono::seconds(1);
   const Time exp = iat + session;
   boost::json::object claims;
   claims["type"] = "app";
