@@ -45,6 +45,9 @@ struct App {
   std::string origin;  // upstream URL, e.g. http://127.0.0.1:3000
   OriginTimeouts origin_timeout;
   std::string aud;  // 64 hex, random, stable for the app's life
+  // Set by POST …/revoke_tokens: the edge refuses JWTs for this app issued (iat)
+  // before this instant. Empty = never revoked.
+  std::optional<Time> tokens_revoked_before;
   Time created_at{};
   Time updated_at{};
   friend bool operator==(const App&, const App&) = default;

@@ -1,12 +1,13 @@
 #include "store/sqlite_store.hpp"
 
 #include "store/migrations.hpp"
-#include "store/sqlite_util.hpp"
+#include "store/sqlite_tx.hpp"
 
 namespace gatehouse {
 
 using sqlite::db_error;
 using sqlite::exec;
+using sqlite::in_transaction;
 using sqlite::Statement;
 using sqlite::Transaction;
 
@@ -52,32 +53,6 @@ ApiToken read_api_token(const Statement& s) {
   t.expires_at = s.opt_time(6);
   t.revoked_at = s.opt_time(7);
   return t;
-}
-
-Result<void> insert_audit(sqlite3* db, const AuditEvent& e) {
-  Statement s(db,
-              "INSERT INTO audit_events (id, account_id, at, actor_type, actor_id, actor_name, action, "
-              "resource_type, resource_id, resource_name, before_json, after_json, interface) "
-              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  s.bind(1, e.id).bind(2, e.account_id).bind(3, e.when).bind(4, e.actor.type).bind(5, e.actor.id);
-  s.bind(6, e.actor.name).bind(7, e.action).bind(8, e.resource_type).bind(9, e.resource_id);
-  s.bind(10, e.resource_name).bind(11, e.before_json).bind(12, e.after_json).bind(13, e.interface);
-  if (s.step() != SQLITE_DONE) return db_error(db, "write audit event");
-  return {};
-}
-
-// Runs `body` inside BEGIN IMMEDIATE … COMMIT with the audit event; `body` returns
-// false to roll back without error (nothing matched).
-template <class Body>
-Result<bool> in_transaction(sqlite3* db, const AuditEvent& event, Body&& body) {
-  Transaction tx(db);
-  if (auto r = tx.begin(); !r) return r.error();
-  Result<bool> applied = body();
-  if (!applied) return applied.error();
-  if (!*applied) return false;
-  if (auto r = insert_audit(db, event); !r) return r.error();
-  if (auto r = tx.commit(); !r) return r.error();
-  return true;
 }
 
 void bind_token(Statement& s, const ServiceToken& t) {
@@ -330,6 +305,16 @@ Result<std::int64_t> SqliteStore::count_service_tokens(std::string_view account_
   s.bind(1, account_id);
   if (s.step() != SQLITE_ROW) return db_error(db_, "count service tokens");
   return s.int64(0);
+}
+
+Result<std::vector<ServiceToken>> SqliteStore::list_all_service_tokens() {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, std::string("SELECT ") + kTokenColumns + " FROM service_tokens ORDER BY created_at, id");
+  std::vector<ServiceToken> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_token(s));
+  if (rc != SQLITE_DONE) return db_error(db_, "list all service tokens");
+  return out;
 }
 
 // ---- audit log

@@ -43,6 +43,38 @@ class SqliteStore final : public Store {
   Result<PageOf<ServiceToken>> list_service_tokens(const ServiceTokenQuery& query) override;
   Result<std::int64_t> count_service_tokens(std::string_view account_id) override;
 
+  Result<void> insert_app(const App& app, std::span<const Policy> new_app_policies, const AuditEvent& event) override;
+  Result<bool> update_app(const App& app, Time expected_updated_at, std::span<const Policy> new_app_policies,
+                          const AuditEvent& event) override;
+  Result<bool> delete_app(std::string_view account_id, std::string_view id, const AuditEvent& event) override;
+  Result<std::optional<App>> find_app(std::string_view account_id, std::string_view id) override;
+  Result<PageOf<App>> list_apps(const AppQuery& query) override;
+
+  Result<void> insert_policy(const Policy& policy, const AuditEvent& event) override;
+  Result<bool> update_policy(const Policy& policy, Time expected_updated_at, const AuditEvent& event) override;
+  Result<bool> delete_policy(std::string_view account_id, std::string_view id, const AuditEvent& event) override;
+  Result<std::optional<Policy>> find_policy(std::string_view account_id, std::string_view id) override;
+  Result<PageOf<Policy>> list_policies(const PolicyQuery& query) override;
+  Result<std::vector<AppRef>> apps_linking_policy(std::string_view account_id, std::string_view policy_id) override;
+
+  Result<std::optional<Organization>> find_organization(std::string_view account_id) override;
+  Result<bool> insert_organization(const Organization& org, const AuditEvent& event) override;
+  Result<bool> update_organization(const Organization& org, Time expected_updated_at,
+                                   const AuditEvent& event) override;
+
+  Result<void> insert_signing_key(const StoredSigningKey& key, const AuditEvent& event) override;
+  Result<std::vector<StoredSigningKey>> list_signing_keys(std::string_view account_id) override;
+  Result<bool> retire_signing_key(std::string_view account_id, std::string_view kid, Time when,
+                                  const AuditEvent& event) override;
+  Result<bool> delete_signing_key(std::string_view account_id, std::string_view kid,
+                                  const AuditEvent& event) override;
+
+  Result<std::vector<App>> list_all_apps() override;
+  Result<std::vector<Policy>> list_all_policies() override;
+  Result<std::vector<Organization>> list_organizations() override;
+  Result<std::vector<StoredSigningKey>> list_all_signing_keys() override;
+  Result<std::vector<ServiceToken>> list_all_service_tokens() override;
+
   Result<PageOf<AuditEvent>> list_audit_events(std::string_view account_id, PageRequest page) override;
 
  private:

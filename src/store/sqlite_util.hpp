@@ -54,6 +54,13 @@ class Statement {
     return v ? bind(i, *v) : bind_null(i);
   }
 
+  // Makes the statement runnable again with new bindings (for per-row sub-queries).
+  Statement& reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    return *this;
+  }
+
   // SQLITE_ROW, SQLITE_DONE, or an error code.
   int step() { return prepared() ? sqlite3_step(stmt_) : rc_; }
 

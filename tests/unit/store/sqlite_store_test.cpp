@@ -1,3 +1,4 @@
+#include "store/migrations.hpp"
 #include "store/sqlite_store.hpp"
 #include "store_conformance.hpp"
 
@@ -84,6 +85,32 @@ TEST(SqliteStore, TwoConnectionsSeeEachOthersCommits) {
   e.account_id = "x";
   ASSERT_TRUE((*a)->create_account(Account{"x", "X", from_micros(1)}, e));
   EXPECT_TRUE((*b)->find_account("x")->has_value());
+}
+
+TEST(SqliteStore, MigrationTwoGivesExistingAccountsTheirDefaultOrganization) {
+  // A data dir written by a version that knew only migration 1.
+  const auto path = temp_db_path();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    const std::string v1 = std::string(sqlite_migrations()[0]) +
+                           "PRAGMA user_version = 1;"
+                           "INSERT INTO accounts VALUES ('0123456789abcdef0123456789abcdef', 'Old', 5);";
+    ASSERT_EQ(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto s = SqliteStore::open(path);
+  ASSERT_TRUE(s);
+  EXPECT_GE((*s)->schema_version(), 2);
+  auto org = (*s)->find_organization("0123456789abcdef0123456789abcdef");
+  ASSERT_TRUE(org && *org);
+  EXPECT_EQ((*org)->auth_domain, "01234567.gatehouse.internal");
+  EXPECT_EQ((*org)->name, "Old");
+  EXPECT_EQ((*org)->session_duration.text, "24h");
+  EXPECT_EQ((*org)->session_duration.length, std::chrono::nanoseconds(std::chrono::hours(24)));
+  EXPECT_EQ((*org)->service_token_inactivity, InactivitySetting{});
+  EXPECT_EQ((*org)->key_rotation_interval_days, 42);
+  EXPECT_EQ((*org)->created_at, from_micros(5));
 }
 
 }  // namespace
