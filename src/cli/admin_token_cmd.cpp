@@ -88,10 +88,11 @@ int admin_token_list(const AdminTokenOptions& o) {
       std::cout << "No API tokens.\n";
       return 0;
     }
-    std::printf("%-36s  %-6s  %-8s  %-20s  %s\n", "ID", "SCOPE", "STATUS", "CREATED", "NAME");
+    // CREATED is RFC 3339 with microseconds: up to 27 characters.
+    std::printf("%-36s  %-6s  %-8s  %-27s  %s\n", "ID", "SCOPE", "STATUS", "CREATED", "NAME");
     for (const auto& t : *tokens) {
       const char* st = t.revoked_at ? "revoked" : (t.usable_at(now) ? "active" : "expired");
-      std::printf("%-36s  %-6s  %-8s  %-20s  %s\n", t.id.c_str(), std::string(to_string(t.scope)).c_str(), st,
+      std::printf("%-36s  %-6s  %-8s  %-27s  %s\n", t.id.c_str(), std::string(to_string(t.scope)).c_str(), st,
                   format_rfc3339(t.created_at).c_str(), t.name.c_str());
     }
     return 0;

@@ -20,8 +20,10 @@ void apply_file(ServeConfig& c, const std::string& path) {
   try {
     t = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    throw std::runtime_error("config file " + path + ": " + std::string(e.description()) + " (line " +
-                             std::to_string(e.source().begin.line) + ")");
+    // Line 0 means the file could not be read at all; naming it would mislead.
+    const auto line = e.source().begin.line;
+    throw std::runtime_error("config file " + path + ": " + std::string(e.description()) +
+                             (line > 0 ? " (line " + std::to_string(line) + ")" : std::string()));
   }
   auto need_string = [&](const toml::node& node, const std::string& key) {
     auto s = node.value<std::string>();

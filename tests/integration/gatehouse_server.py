@@ -8,6 +8,7 @@ Nothing here sleeps to wait for the server: start-up waits on the "gatehouse: re
 line of stdout (with a deadline), shutdown waits on process exit (with a deadline).
 """
 
+import calendar
 import http.client
 import json
 import os
@@ -81,7 +82,6 @@ def parse_rfc3339(text):
     if not m:
         raise ValueError("not RFC 3339: %r" % (text,))
     y, mo, d, h, mi, s = (int(m.group(i)) for i in range(1, 7))
-    import calendar
     t = calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0))
     if m.group(7):
         t += int((m.group(7)[1:] + "000000")[:6]) / 1_000_000
@@ -94,6 +94,15 @@ def parse_rfc3339(text):
 
 class ServerFailed(AssertionError):
     pass
+
+
+# A sanitizer build aborts on the first report (-fno-sanitize-recover); this names
+# the report in the failure instead of leaving only an exit status.
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def sanitizer_report(text):
+    return next((m for m in SANITIZER_MARKERS if m in text), None)
 
 
 class Reply:
@@ -306,6 +315,8 @@ class GatehouseServer:
             self.kill()
         if self._tmp and not self.keep_data_dir:
             shutil.rmtree(self._tmp, ignore_errors=True)
+        if sanitizer_report("\n".join(self.stderr_lines)):
+            raise ServerFailed("gatehouse serve reported a sanitizer error\n" + self.output())
 
     def __enter__(self):
         return self.start()
@@ -383,5 +394,8 @@ class GatehouseServer:
 
 def run_cli(*args, env=None, timeout=CLI_TIMEOUT, input=None):
     """Runs `gatehouse ARGS…` with a clean environment plus `env`; returns CompletedProcess."""
-    return subprocess.run([gatehouse_bin()] + [str(a) for a in args], env=clean_env(env), capture_output=True,
-                          text=True, timeout=timeout, input=input, stdin=None if input is not None else subprocess.DEVNULL)
+    r = subprocess.run([gatehouse_bin()] + [str(a) for a in args], env=clean_env(env), capture_output=True,
+                       text=True, timeout=timeout, input=input, stdin=None if input is not None else subprocess.DEVNULL)
+    if sanitizer_report(r.stderr):
+        raise ServerFailed("gatehouse %s reported a sanitizer error:\n%s" % (" ".join(map(str, args)), r.stderr))
+    return r

@@ -144,8 +144,11 @@ class CliTest(unittest.TestCase):
         self.assertNotIn(info["token"], json.dumps(listed))
         table = self.ok("admin-token", "list", "--data-dir", s.data_dir)
         self.assertIn(info["id"], table)
-        self.assertIn("short", table)
         self.assertNotIn("gat_", table)
+        header, *rows = table.splitlines()
+        row = next(r for r in rows if r.startswith(info["id"]))
+        for column, value in (("SCOPE", "edit"), ("STATUS", "active"), ("NAME", "short")):
+            self.assertEqual(row.find(value, 36), header.find(column), "column %s is misaligned:\n%s" % (column, table))
 
         self.ok("admin-token", "revoke", "--data-dir", s.data_dir, info["id"])
         r = s.api("GET", s.tokens_path(), token=info["token"])
