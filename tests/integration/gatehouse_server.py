@@ -147,7 +147,7 @@ def http_request(base_url, method, path, body=None, token=None, headers=None, ra
         resp = conn.getresponse()
         raw = resp.read()
         parsed = None
-        if "json" in (resp.getheader("Content-Type") or ""):
+        if raw and "json" in (resp.getheader("Content-Type") or ""):
             parsed = json.loads(raw)
         return Reply(resp.status, resp.headers, parsed, raw)
     finally:
