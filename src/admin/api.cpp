@@ -130,6 +130,7 @@ http::Response AdminApi::handle(const http::Request& req) {
     return route_api_tokens(call, under.subspan(1));
   }
   if (under[0] == "audit_logs") return route_audit_logs(call, under.subspan(1));
+  if (under[0] == "access" && under.size() >= 2 && under[1] == "keys") return route_keys(call, under.subspan(2));
   return fail(not_found("no_such_endpoint", "no endpoint at " + req.target.substr(0, 128)));
 }
 

@@ -24,5 +24,6 @@ http::Response route_service_tokens(Call& call, std::span<const std::string> res
 http::Response route_api_tokens(Call& call, std::span<const std::string> rest);
 http::Response route_audit_logs(Call& call, std::span<const std::string> rest);
 http::Response route_account(Call& call);
+http::Response route_keys(Call& call, std::span<const std::string> rest);
 
 }  // namespace gatehouse::admin

@@ -21,6 +21,8 @@ struct Services {
   // Called after every successful change, so the edge can rebuild its snapshot.
   // May be empty (CLI commands on the data dir; the server notices on its own).
   std::function<void()> changed = {};
+  // Encrypts signing keys at rest; set by `serve` (key rotation needs it).
+  const class MasterKey* master_key = nullptr;
 
   void notify_changed() const {
     if (changed) changed();
