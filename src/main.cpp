@@ -111,6 +111,27 @@ int main(int argc, char** argv) {
   verb("disable", "Disable a service token: its secrets and JWTs are refused at once", true);
   verb("delete", "Delete a service token: its secrets and JWTs are refused from the next request", true);
 
+  // curl
+  CurlOptions curl_opts;
+  curl_opts.client_id = env_or("GATEHOUSE_CLIENT_ID", "");
+  curl_opts.client_secret = env_or("GATEHOUSE_CLIENT_SECRET", "");
+  auto* curl = app.add_subcommand(
+      "curl", "Run curl with a service token: gatehouse curl [--client-id ID --client-secret S] URL [curl args]; "
+              "the returned CF_Authorization JWT is kept per host (0600) and reused until it expires");
+  curl->add_option("--client-id", curl_opts.client_id, "Client ID (env GATEHOUSE_CLIENT_ID)");
+  curl->add_option("--client-secret", curl_opts.client_secret, "Client Secret (env GATEHOUSE_CLIENT_SECRET)");
+  curl->add_option("--cache-dir", curl_opts.cache_dir,
+                   "Where JWTs are kept (env GATEHOUSE_CURL_CACHE; default ~/.config/gatehouse/curl)");
+  curl->prefix_command();
+  curl->callback([&] {
+    // The URL is the first argument that looks like one; everything else goes to curl.
+    for (const auto& a : curl->remaining()) {
+      if (curl_opts.url.empty() && (a.rfind("http://", 0) == 0 || a.rfind("https://", 0) == 0)) curl_opts.url = a;
+      else curl_opts.curl_args.push_back(a);
+    }
+    rc = curl_command(curl_opts);
+  });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -49,4 +49,13 @@ struct TokenOptions {
 
 int token_command(const std::string& verb, const ApiOptions& api, const TokenOptions& t);
 
+struct CurlOptions {
+  std::string url;
+  std::vector<std::string> curl_args;  // passed to curl unchanged
+  std::string client_id;               // --client-id / GATEHOUSE_CLIENT_ID
+  std::string client_secret;           // --client-secret / GATEHOUSE_CLIENT_SECRET
+  std::string cache_dir;               // --cache-dir / GATEHOUSE_CURL_CACHE
+};
+int curl_command(const CurlOptions& o);
+
 }  // namespace gatehouse::cli
