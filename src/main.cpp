@@ -33,6 +33,11 @@ int main(int argc, char** argv) {
                     "HOST:PORT of the admin API (env GATEHOUSE_ADMIN_LISTEN; default 127.0.0.1:9000; port 0 picks one)");
   serve->add_option("--edge-listen", serve_flags.edge_listen,
                     "HOST:PORT of the edge (env GATEHOUSE_EDGE_LISTEN; default 0.0.0.0:8080; port 0 picks one)");
+  serve->add_option("--tls-cert", serve_flags.tls_cert, "PEM certificate chain for the edge (env GATEHOUSE_TLS_CERT; SIGHUP reloads)");
+  serve->add_option("--tls-key", serve_flags.tls_key, "PEM private key for the edge (env GATEHOUSE_TLS_KEY)");
+  serve->add_option("--edge-threads", serve_flags.edge_threads, "Edge threads (default: one per core)");
+  serve->add_flag("--demo", serve_flags.demo,
+                  "Also start a built-in echo origin protected by the app \"demo\" (host localhost) and a demo token");
   serve->callback([&] { rc = run_serve(serve_flags); });
 
   // admin-token

@@ -47,7 +47,20 @@ void apply_file(ServeConfig& c, const std::string& path) {
           throw std::runtime_error("config file " + path + ": limits.admin_body_bytes must be 1024..1073741824");
         c.admin_body_limit = static_cast<std::size_t>(*v);
       }
-    } else if (k == "smtp" || k == "alerts" || k == "tls") {
+    } else if (k == "edge_threads") {
+      auto v = node.value<std::int64_t>();
+      if (!v || *v < 0 || *v > 256) throw std::runtime_error("config file " + path + ": edge_threads must be 0..256");
+      c.edge_threads = static_cast<unsigned>(*v);
+    } else if (k == "tls") {
+      const auto* tls = node.as_table();
+      if (tls == nullptr) throw std::runtime_error("config file " + path + ": [tls] must be a table");
+      for (const auto& [tkey, tnode] : *tls) {
+        const std::string tk(tkey.str());
+        if (tk == "cert") c.tls_cert = need_string(tnode, "tls.cert");
+        else if (tk == "key") c.tls_key = need_string(tnode, "tls.key");
+        else throw std::runtime_error("config file " + path + ": unknown key tls." + tk);
+      }
+    } else if (k == "smtp" || k == "alerts") {
       // Sections of later features; accepted so one config file serves every version.
     } else {
       throw std::runtime_error("config file " + path + ": unknown key \"" + k + "\"");
@@ -63,7 +76,15 @@ ServeConfig load_serve_config(const ServeFlags& flags) {
   if (auto v = env("GATEHOUSE_DATA_DIR")) c.data_dir = *v;
   if (auto v = env("GATEHOUSE_ADMIN_LISTEN")) c.admin_listen = *v;
   if (auto v = env("GATEHOUSE_EDGE_LISTEN")) c.edge_listen = *v;
+  if (auto v = env("GATEHOUSE_TLS_CERT")) c.tls_cert = *v;
+  if (auto v = env("GATEHOUSE_TLS_KEY")) c.tls_key = *v;
   if (flags.data_dir) c.data_dir = *flags.data_dir;
+  if (flags.tls_cert) c.tls_cert = *flags.tls_cert;
+  if (flags.tls_key) c.tls_key = *flags.tls_key;
+  if (flags.edge_threads) c.edge_threads = *flags.edge_threads;
+  if (flags.demo) c.demo = true;
+  if (c.tls_cert.empty() != c.tls_key.empty())
+    throw std::runtime_error("TLS needs both a certificate and a key (--tls-cert and --tls-key)");
   if (flags.admin_listen) c.admin_listen = *flags.admin_listen;
   if (flags.edge_listen) c.edge_listen = *flags.edge_listen;
   if (c.data_dir.empty()) throw std::runtime_error("the data dir must not be empty");

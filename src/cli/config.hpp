@@ -13,6 +13,10 @@ struct ServeConfig {
   std::string admin_listen = "127.0.0.1:9000";
   std::string edge_listen = "0.0.0.0:8080";
   std::size_t admin_body_limit = 1024 * 1024;
+  unsigned edge_threads = 0;  // 0 = one per core
+  std::string tls_cert;       // both set: the edge speaks TLS
+  std::string tls_key;
+  bool demo = false;          // echo origin + demo app and token (make run)
 };
 
 struct ServeFlags {
@@ -20,6 +24,10 @@ struct ServeFlags {
   std::optional<std::string> data_dir;
   std::optional<std::string> admin_listen;
   std::optional<std::string> edge_listen;
+  std::optional<std::string> tls_cert;
+  std::optional<std::string> tls_key;
+  std::optional<unsigned> edge_threads;
+  bool demo = false;
 };
 
 ServeConfig load_serve_config(const ServeFlags& flags);

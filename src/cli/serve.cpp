@@ -1,12 +1,18 @@
-// `gatehouse serve`: wiring of the store, the admin API and the listeners, and the
-// lifecycle (first start, readiness line, graceful stop on SIGTERM/SIGINT).
+// `gatehouse serve`: wiring of the store, the admin API, the edge and the background
+// worker, and the lifecycle (first start, readiness line, SIGHUP reloads TLS, graceful
+// stop on SIGTERM/SIGINT).
 #include "admin/api.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_dir.hpp"
 #include "crypto/crypto.hpp"
-#include "edge/placeholder.hpp"
 #include "http/server.hpp"
+#include "jwt/master_key.hpp"
+#include "server/background.hpp"
+#include "server/demo.hpp"
+#include "server/edge_runtime.hpp"
 #include "service/json_views.hpp"
+#include "service/organization.hpp"
+#include "service/signing_keys.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -14,10 +20,10 @@
 
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 namespace gatehouse::cli {
 
@@ -29,6 +35,8 @@ std::string url_host(const std::string& bound) {
   if (bound.rfind("[::]:", 0) == 0) return "[::1]" + bound.substr(4);
   return bound;
 }
+
+std::string port_of(const std::string& bound) { return bound.substr(bound.rfind(':') + 1); }
 
 void write_runtime_file(const std::string& path, const std::string& account_id, const std::string& admin,
                         const std::string& edge) {
@@ -44,65 +52,100 @@ void write_runtime_file(const std::string& path, const std::string& account_id, 
   std::filesystem::rename(tmp, path);
 }
 
+template <class T>
+T must(Result<T> r, const char* what) {
+  if (!r) throw std::runtime_error(std::string(what) + ": " + r.error().message);
+  return std::move(*r);
+}
+
 }  // namespace
 
 int run_serve(const ServeFlags& flags) {
   ServeConfig config;
   std::unique_ptr<SqliteStore> store;
+  SystemClock clock;
+  OsRandom random;
+  std::optional<MasterKey> master;
   try {
     config = load_serve_config(flags);
     store = open_or_create(config.data_dir);
+    master.emplace(load_master_key(std::filesystem::path(config.data_dir) / "master.key", random));
   } catch (const std::exception& e) {
     std::cerr << "gatehouse: " << e.what() << "\n";
     return 1;
   }
-  SystemClock clock;
-  OsRandom random;
-  Services services{*store, clock, random};
 
-  auto boot = bootstrap_if_empty(services);
-  if (!boot) {
-    std::cerr << "gatehouse: first start failed: " << boot.error().message << "\n";
+  edge::EdgeOptions edge_options;
+  edge_options.listen = config.edge_listen;
+  edge_options.threads = config.edge_threads;
+  edge_options.tls_cert_file = config.tls_cert;
+  edge_options.tls_key_file = config.tls_key;
+  server::EdgeRuntime edge_runtime(*store, *master, clock, edge_options);
+
+  Services services{*store, clock, random};
+  services.master_key = &*master;
+  std::optional<Bootstrap> boot;
+  Account account;
+  try {
+    boot = must(bootstrap_if_empty(services), "first start failed");
+    auto accounts = must(store->list_accounts(), "reading accounts");
+    if (accounts.empty()) throw std::runtime_error("the data dir has no account");
+    account = accounts.front();
+    for (const auto& a : accounts) {
+      const Organization org = must(get_organization(services, a.id), "setting up the organization");
+      must(ensure_signing_key(services, *master, org), "creating the signing key");
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "gatehouse: " << e.what() << "\n";
     return 1;
   }
-  auto accounts = store->list_accounts();
-  if (!accounts || accounts->empty()) {
-    std::cerr << "gatehouse: the data dir has no account\n";
-    return 1;
-  }
-  const Account& account = accounts->front();
+  // From here on every change is in force at the edge before the API answers.
+  services.changed = [&edge_runtime] { edge_runtime.rebuild(); };
+  edge_runtime.rebuild();
 
   boost::asio::io_context io;
+  boost::asio::io_context demo_io;
   admin::AdminApi api(services);
   http::Limits admin_limits;
   admin_limits.body_bytes = config.admin_body_limit;
-  std::unique_ptr<http::Server> admin_server, edge_server;
+  std::unique_ptr<http::Server> admin_server, echo_origin;
+  std::optional<server::DemoSetup> demo;
   try {
     admin_server = std::make_unique<http::Server>(
         io, config.admin_listen, [&api](const http::Request& r) { return api.handle(r); },
         &admin::AdminApi::transport_error, admin_limits);
-    edge_server = std::make_unique<http::Server>(io, config.edge_listen, &edge::placeholder_handle,
-                                                 &edge::placeholder_error);
+    edge_runtime.start();
+    if (config.demo) {
+      echo_origin = server::start_echo_origin(demo_io);
+      demo = server::prepare_demo(services, account.id, "http://" + echo_origin->local_address());
+    }
   } catch (const std::exception& e) {
     std::cerr << "gatehouse: " << e.what() << "\n";
+    edge_runtime.stop();
     return 1;
   }
+  std::thread demo_thread;
+  if (echo_origin) demo_thread = std::thread([&demo_io] { demo_io.run(); });
+
+  const bool tls = !config.tls_cert.empty();
   const std::string admin_addr = admin_server->local_address();
-  const std::string edge_addr = edge_server->local_address();
+  const std::string edge_addr = edge_runtime.local_address();
   const std::string admin_url = "http://" + url_host(admin_addr);
+  const std::string edge_url = std::string(tls ? "https://" : "http://") + url_host(edge_addr);
 
   std::cout << "Gatehouse 0.1.0\n"
             << "  data dir   " << std::filesystem::absolute(config.data_dir).string() << " (SQLite, WAL)\n"
             << "  account    " << account.id << "\n"
             << "  admin API  " << admin_url << "/client/v4\n"
-            << "  edge       http://" << url_host(edge_addr) << "\n";
-  std::cerr << "gatehouse: WARNING: the edge listener " << edge_addr
-            << " serves plain HTTP (no TLS certificate configured): use it only for development or behind a "
-               "TLS-terminating load balancer\n";
-  if (*boot) {
-    const auto& token = (*boot)->admin_token.token;
-    std::cout << "\nFirst start: created account " << account.id
-              << " and an admin API token (scope edit).\n"
+            << "  edge       " << edge_url << "\n"
+            << "  JWKS       " << edge_url << "/cdn-cgi/access/certs\n";
+  if (!tls)
+    std::cerr << "gatehouse: WARNING: the edge listener " << edge_addr
+              << " serves plain HTTP (no --tls-cert/--tls-key): use it only for development or behind a "
+                 "TLS-terminating load balancer\n";
+  if (boot) {
+    const auto& token = boot->admin_token.token;
+    std::cout << "\nFirst start: created account " << account.id << " and an admin API token (scope edit).\n"
               << "It is shown only this once; store it now:\n\n  " << token << "\n\n"
               << "Create a service token:\n"
               << "  curl -s -X POST " << admin_url << "/client/v4/accounts/" << account.id
@@ -113,31 +156,71 @@ int run_serve(const ServeFlags& flags) {
     std::cout << "\nMore admin API tokens: gatehouse admin-token create --data-dir " << config.data_dir
               << " --name NAME --scope edit\n";
   }
+  if (demo) {
+    const std::string demo_url = std::string(tls ? "https://" : "http://") + demo->host + ":" + port_of(edge_addr);
+    std::cout << "\nDemo: the app \"demo\" (host " << demo->host << ") protects a built-in echo origin ("
+              << demo->origin_url << ")\nwith a Service Auth policy for the service token \"demo\" "
+              << "(its secret is re-issued at every start).\n\n"
+              << "  # refused: no credentials (403)\n"
+              << "  curl -i " << demo_url << "/hello\n\n"
+              << "  # allowed: the origin sees Cf-Access-Jwt-Assertion, never the secret\n"
+              << "  curl -i " << demo_url << "/hello \\\n"
+              << "    -H 'CF-Access-Client-Id: " << demo->client_id << "' \\\n"
+              << "    -H 'CF-Access-Client-Secret: " << demo->client_secret << "'\n";
+  }
   try {
     write_runtime_file(runtime_path(config.data_dir), account.id, admin_addr, edge_addr);
   } catch (const std::exception& e) {
     std::cerr << "gatehouse: cannot write " << runtime_path(config.data_dir) << ": " << e.what() << "\n";
+    edge_runtime.stop();
     return 1;
   }
 
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+  server::BackgroundWorker worker(std::chrono::hours(1), [&] {
+    if (auto r = rotate_due_keys(services, *master); !r)
+      std::cerr << "gatehouse: scheduled key rotation failed: " << r.error().message << std::endl;
+    edge_runtime.rebuild();
+  });
+  worker.start();
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
+                                                                               int sig) {
     if (ec) return;
+    if (sig == SIGHUP) {
+      if (!tls) {
+        std::cout << "gatehouse: SIGHUP: no TLS configured, nothing to reload" << std::endl;
+      } else if (auto err = edge_runtime.reload_tls()) {
+        std::cerr << "gatehouse: SIGHUP: TLS reload failed, keeping the current certificate: " << *err << std::endl;
+      } else {
+        std::cout << "gatehouse: SIGHUP: TLS certificate reloaded for new connections" << std::endl;
+      }
+      signals.async_wait(on_signal);
+      return;
+    }
     std::cout << "gatehouse: " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
               << " received: finishing requests in flight, then stopping" << std::endl;
+    signals.cancel();
     admin_server->stop();
-    edge_server->stop();
-  });
+  };
+  signals.async_wait(on_signal);
   admin_server->start();
-  edge_server->start();
   std::cout << "gatehouse: ready" << std::endl;
 
-  io.run();
+  io.run();  // returns when the admin server has drained after a signal
 
+  edge_runtime.stop();
+  worker.stop();
+  if (echo_origin) {
+    echo_origin->stop();
+    demo_io.stop();
+    demo_thread.join();
+  }
   std::error_code ignored;
   std::filesystem::remove(runtime_path(config.data_dir), ignored);
   admin_server.reset();
-  edge_server.reset();
+  echo_origin.reset();
+  services.changed = nullptr;
   store.reset();  // closes the database (checkpoints the WAL)
   std::cout << "gatehouse: stopped" << std::endl;
   return 0;

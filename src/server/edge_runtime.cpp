@@ -1,0 +1,26 @@
+#include "server/edge_runtime.hpp"
+
+#include <iostream>
+
+namespace gatehouse::server {
+
+EdgeRuntime::EdgeRuntime(Store& store, const MasterKey& master, const Clock& clock, edge::EdgeOptions options)
+    : loader_(store, master, clock), gate_(holder_, clock), server_(gate_, std::move(options)) {}
+
+bool EdgeRuntime::rebuild() {
+  std::lock_guard lock(rebuild_mutex_);
+  auto snap = loader_.load();
+  if (!snap) {
+    std::cerr << "gatehouse: cannot refresh the edge configuration (keeping the previous one): "
+              << snap.error().message << std::endl;
+    return false;
+  }
+  for (const auto& kid : loader_.undecryptable())
+    std::cerr << "gatehouse: signing key " << kid
+              << " does not decrypt with this master key (GATEHOUSE_MASTER_KEY or master.key): it is not used"
+              << std::endl;
+  holder_.publish(std::move(*snap));
+  return true;
+}
+
+}  // namespace gatehouse::server
