@@ -3,6 +3,7 @@
 #include "core/ids.hpp"
 #include "crypto/crypto.hpp"
 #include "service/json_views.hpp"
+#include "service/organization.hpp"
 
 namespace gatehouse {
 
@@ -92,6 +93,7 @@ Result<std::optional<Bootstrap>> bootstrap_if_empty(Services& s) {
   auto event = audit(s, system, account.id, "account.create", "account", account.id, account.name, "",
                      serialize(to_json(account)));
   if (auto r = s.store.create_account(account, event); !r) return r.error();
+  if (auto org = get_organization(s, account.id); !org) return org.error();
   auto token = create_api_token(s, system, account.id, "initial admin token", Scope::edit, std::nullopt);
   if (!token) return token.error();
   return std::optional<Bootstrap>(Bootstrap{account, std::move(*token)});

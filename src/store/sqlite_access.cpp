@@ -134,6 +134,13 @@ Result<void> insert_app_children(sqlite3* db, const App& a) {
       return db_error(db, "store app policy links");
     }
   }
+  // An app-scoped policy's precedence is its link's (store.hpp).
+  Statement sync(db,
+                 "UPDATE policies SET precedence = (SELECT l.precedence FROM app_policies l "
+                 "WHERE l.app_id = policies.app_id AND l.policy_id = policies.id) "
+                 "WHERE app_id = ?1 AND id IN (SELECT policy_id FROM app_policies WHERE app_id = ?1)");
+  sync.bind(1, a.id);
+  if (sync.step() != SQLITE_DONE) return db_error(db, "store app policy links");
   return {};
 }
 

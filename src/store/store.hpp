@@ -97,7 +97,8 @@ class Store {
   //   ascending precedence; precedences are unique within an app.
   // - A link names a policy of the same account: a reusable one, or one scoped to
   //   this app. An app-scoped policy exists exactly while its app links it: removing
-  //   the link (update_app) or the app (delete_app) deletes the policy too.
+  //   the link (update_app) or the app (delete_app) deletes the policy too. Its
+  //   `precedence` is always its link's.
   // - Times use `updated_at` as the optimistic-concurrency token: update_* stores
   //   only if the stored `updated_at` still equals `expected_updated_at` (callers
   //   make the new `updated_at` strictly later), else returns false.

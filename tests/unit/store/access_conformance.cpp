@@ -151,6 +151,12 @@ TEST_P(SeededStore, InsertAppCreatesItsInlinePolicies) {
   ASSERT_TRUE(back && *back);
   EXPECT_EQ(**back, own);
   EXPECT_EQ((*store().find_app("acct1", a.id))->policies, a.policies);
+  // Relinking at another precedence moves the app-scoped policy's own precedence too.
+  App moved = a;
+  moved.policies = {PolicyLink{own.id, 1}, PolicyLink{id(101), 2}};
+  moved.updated_at = a.updated_at + seconds(1);
+  ASSERT_TRUE(*store().update_app(moved, a.updated_at, {}, event("acct1")));
+  EXPECT_EQ((*store().find_policy("acct1", own.id))->precedence, 1);
   auto scoped = store().list_policies({"acct1", a.id, {1, 20}});
   ASSERT_EQ(scoped->items.size(), 1u);
   EXPECT_EQ(scoped->items.front().id, own.id);
