@@ -22,10 +22,10 @@ build-debug: deps
 	@cmake --preset debug >/dev/null
 	@cmake --build --preset debug -j $(JOBS)
 
-# Starts Gatehouse with the embedded SQLite store in ./$(DATA_DIR).
+# Starts Gatehouse with the embedded SQLite store in ./$(DATA_DIR) and the demo app.
 run: build
 	@exec ./build/release/src/gatehouse serve --data-dir $(DATA_DIR) \
-	  --admin-listen $(ADMIN_LISTEN) --edge-listen $(EDGE_LISTEN)
+	  --admin-listen $(ADMIN_LISTEN) --edge-listen $(EDGE_LISTEN) --demo
 
 # Every test: unit (GoogleTest), integration (real server over HTTP), compatibility
 # (the official cloudflare SDK), built with AddressSanitizer + UBSan.

@@ -18,7 +18,7 @@ build_pkgs=(
   curl ca-certificates
 )
 test_pkgs=(
-  libgtest-dev libgmock-dev python3 sqlite3
+  libgtest-dev libgmock-dev python3 sqlite3 openssl nginx-light python3-jwt python3-cryptography
 )
 
 pkgs=("${build_pkgs[@]}")
