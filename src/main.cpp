@@ -116,6 +116,25 @@ int main(int argc, char** argv) {
   verb("disable", "Disable a service token: its secrets and JWTs are refused at once", true);
   verb("delete", "Delete a service token: its secrets and JWTs are refused from the next request", true);
 
+  // keys
+  std::optional<int> interval_days;
+  auto* keys = app.add_subcommand("keys", "Show and rotate the JWT signing keys through the admin API");
+  keys->require_subcommand(1);
+  keys->fallthrough();
+  keys->add_option("--addr", api.addr, "Admin API address (env GATEHOUSE_ADDR; default http://127.0.0.1:9000)");
+  keys->add_option("--api-token", api.api_token, "Admin API token (env GATEHOUSE_TOKEN)");
+  keys->add_option("--account", api.account, "Account id (env GATEHOUSE_ACCOUNT)");
+  keys->add_flag("--json", api.json, "Print JSON instead of text");
+  keys->add_subcommand("show", "Rotation interval, last and next rotation")->callback([&] {
+    rc = keys_command("show", api, std::nullopt);
+  });
+  keys->add_subcommand("rotate", "Rotate now: a new key signs, the old one verifies for 7 more days")->callback([&] {
+    rc = keys_command("rotate", api, std::nullopt);
+  });
+  auto* set_interval = keys->add_subcommand("set-interval", "Set key_rotation_interval_days (21-365)");
+  set_interval->add_option("days", interval_days, "Days between automatic rotations")->required();
+  set_interval->callback([&] { rc = keys_command("set-interval", api, interval_days); });
+
   // curl
   CurlOptions curl_opts;
   curl_opts.client_id = env_or("GATEHOUSE_CLIENT_ID", "");

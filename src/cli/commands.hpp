@@ -58,4 +58,6 @@ struct CurlOptions {
 };
 int curl_command(const CurlOptions& o);
 
+int keys_command(const std::string& verb, const ApiOptions& api, std::optional<int> interval_days);
+
 }  // namespace gatehouse::cli
