@@ -28,7 +28,7 @@ enum class proxy_errc {
   transfer_encoding_in_http10,   // RFC 9112 §6.1
   missing_host,                  // HTTP/1.1 without Host (RFC 9112 §3.2)
   duplicate_host,
-  unsupported_target,            // authority-form, asterisk-form off OPTIONS, foreign absolute-form
+  unsupported_target,            // authority-form, asterisk-form, absolute-form for another host
   body_too_large,                // 413: over the configured body limit
   // The origin failed.
   origin_unreachable,            // DNS failure, connection refused, no route

@@ -1,0 +1,151 @@
+#pragma once
+// Streaming a message body one piece at a time through a fixed buffer, with deadlines.
+// Used for request bodies (client → origin), response bodies (origin → client) and
+// for discarding a body the Gate answered without forwarding.
+//
+// Thread contract: the connection's io_context thread.
+#include "edge/proxy/deadline.hpp"
+#include "edge/proxy/framing.hpp"
+#include "edge/proxy/head_writer.hpp"
+#include "edge/proxy/stream.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <utility>
+
+namespace gatehouse::edge {
+
+using RequestParser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
+using ResponseParser = boost::beast::http::response_parser<boost::beast::http::buffer_body>;
+
+inline constexpr auto kAsTuple = boost::asio::as_tuple(boost::asio::use_awaitable);
+
+// Bytes asked of the kernel per read of a message (head or body).
+inline constexpr std::size_t kReadBytes = 16 * 1024;
+
+// A small gather list: a head, chunk framing, data and a terminator in one write.
+class BufferList {
+ public:
+  using value_type = boost::asio::const_buffer;
+  using const_iterator = const boost::asio::const_buffer*;
+  void add(const void* p, std::size_t n) {
+    if (n) items_[count_++] = boost::asio::const_buffer(p, n);
+  }
+  void add(std::string_view s) { add(s.data(), s.size()); }
+  const_iterator begin() const { return items_.data(); }
+  const_iterator end() const { return items_.data() + count_; }
+  bool empty() const { return count_ == 0; }
+
+ private:
+  std::array<boost::asio::const_buffer, 6> items_{};
+  std::size_t count_ = 0;
+};
+
+// Appends one body piece with its framing: chunked pieces get a size line and CRLF,
+// and the last piece the terminating zero chunk (no trailers: they are dropped).
+// `storage` holds the size line and must live until the write completes.
+inline void add_body_piece(BufferList& list, char (&storage)[20], const char* data, std::size_t n,
+                           BodyFraming framing, bool last) {
+  if (framing == BodyFraming::chunked) {
+    if (n) {
+      list.add(storage, format_chunk_header(storage, n));
+      list.add(data, n);
+      list.add("\r\n", 2);
+    }
+    if (last) list.add("0\r\n\r\n", 5);
+  } else {
+    list.add(data, n);
+  }
+}
+
+// Writes everything in `buffers` within `timeout`.
+template <class Buffers>
+boost::asio::awaitable<boost::system::error_code> write_all(Stream& s, Deadline& deadline, const Buffers& buffers,
+                                                            Deadline::clock::duration timeout) {
+  deadline.arm_write(timeout);
+  auto [ec, n] = co_await boost::asio::async_write(s, buffers, kAsTuple);
+  deadline.disarm_write();
+  (void)n;
+  co_return ec;
+}
+
+// True for the ways a peer ends a connection: EOF, or (TLS) a close without close_notify.
+inline bool is_eof(const boost::system::error_code& ec) {
+  return ec == boost::asio::error::eof || ec == boost::asio::ssl::error::stream_truncated;
+}
+
+// Parses body bytes already in `buffer` into out[0, cap), without I/O: the first
+// piece of a response goes out with its head only if it is already here, so that a
+// slow or streamed body never delays the head.
+template <class Parser>
+std::pair<boost::system::error_code, std::size_t> parse_buffered_body(boost::beast::flat_buffer& buffer,
+                                                                      Parser& parser, char* out, std::size_t cap) {
+  namespace bhttp = boost::beast::http;
+  boost::system::error_code ec;
+  if (parser.is_done() || buffer.size() == 0) return {ec, 0};
+  auto& body = parser.get().body();
+  body.data = out;
+  body.size = cap;
+  parser.eager(true);
+  buffer.consume(parser.put(buffer.data(), ec));
+  if (ec == bhttp::error::need_buffer || ec == bhttp::error::need_more) ec = {};
+  const std::size_t got = cap - body.size;
+  body.data = nullptr;
+  body.size = 0;
+  return {ec, got};
+}
+
+// Reads the next piece of the body of `parser` (whose head is done) into out[0, cap).
+// Parses what is buffered before reading the socket; returns as soon as some body
+// bytes are available (so streamed responses such as server-sent events flow), or
+// the body is complete (then the count may be 0). A body delimited by the end of the
+// connection completes at EOF. Each socket read must complete within `timeout`.
+template <class Parser>
+boost::asio::awaitable<std::pair<boost::system::error_code, std::size_t>> read_body_some(
+    Stream& s, Deadline& deadline, boost::beast::flat_buffer& buffer, Parser& parser, char* out, std::size_t cap,
+    Deadline::clock::duration timeout) {
+  namespace bhttp = boost::beast::http;
+  auto& body = parser.get().body();
+  body.data = out;
+  body.size = cap;
+  parser.eager(true);
+  while (!parser.is_done()) {
+    if (buffer.size() != 0) {
+      boost::system::error_code ec;
+      const auto used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == bhttp::error::need_buffer) break;  // `out` is full
+      if (ec && ec != bhttp::error::need_more) co_return std::pair{ec, std::size_t{0}};
+      if (parser.is_done() || body.size != cap) break;  // do not wait for more when we have some
+    }
+    deadline.arm_read(timeout);
+    auto [ec, n] = co_await s.async_read_some(buffer.prepare(kReadBytes), kAsTuple);
+    deadline.disarm_read();
+    buffer.commit(n);
+    if (is_eof(ec)) {
+      boost::system::error_code eof_ec;
+      parser.put_eof(eof_ec);  // completes a close-delimited body; partial_message otherwise
+      if (eof_ec) co_return std::pair{eof_ec, std::size_t{0}};
+      break;
+    }
+    if (ec) co_return std::pair{ec, std::size_t{0}};
+  }
+  const std::size_t got = cap - body.size;
+  body.data = nullptr;
+  body.size = 0;
+  co_return std::pair{boost::system::error_code{}, got};
+}
+
+}  // namespace gatehouse::edge

@@ -1,0 +1,37 @@
+#pragma once
+// What the transport refuses before the Gate sees a request (RFC 9112), as values.
+//
+// Beast's parser already refuses: control characters (CR, LF, NUL, ...) in values,
+// bare CR, invalid names, Content-Length values that differ or are not numbers,
+// Transfer-Encoding after Content-Length or after a chunked Transfer-Encoding, and a
+// Content-Length after a chunked Transfer-Encoding. It accepts, and we refuse here:
+// obs-fold (Beast unfolds it), identical duplicate Content-Lengths ("5, 5" or two
+// fields), Transfer-Encoding codings that do not end in chunked (Beast then reads no
+// body: a smuggling vector), Content-Length after a non-chunked Transfer-Encoding,
+// Transfer-Encoding on HTTP/1.0, and a missing or repeated Host.
+#include "edge/proxy/errc.hpp"
+
+#include <boost/beast/http/message.hpp>
+
+#include <optional>
+#include <string_view>
+
+namespace gatehouse::edge {
+
+// The proxy_errc for an error Beast's request parser reported while reading a head.
+// `partial` holds the fields parsed before the failing one (to tell a Content-Length /
+// Transfer-Encoding conflict from a malformed value).
+proxy_errc classify_parse_error(const boost::system::error_code& ec,
+                                const boost::beast::http::request_header<>& partial);
+
+// Checks a complete head. `raw` is the header bytes as received (for obs-fold, which
+// the parser has already unfolded in the fields).
+std::optional<proxy_errc> check_request_head(const boost::beast::http::request_header<>& head, std::string_view raw);
+
+// The origin-form target to forward: `target` itself when it starts with '/', the
+// path part of an absolute-form target whose authority equals `host` (RFC 9112 §3.2.2
+// requires servers to accept it), otherwise nothing (authority-form, asterisk-form,
+// or an absolute URL for another host).
+std::optional<std::string_view> origin_form_target(std::string_view target, std::string_view host);
+
+}  // namespace gatehouse::edge
