@@ -131,6 +131,10 @@ http::Response AdminApi::handle(const http::Request& req) {
   }
   if (under[0] == "audit_logs") return route_audit_logs(call, under.subspan(1));
   if (under[0] == "access" && under.size() >= 2 && under[1] == "keys") return route_keys(call, under.subspan(2));
+  if (under[0] == "access" && under.size() >= 2 && under[1] == "apps") return route_apps(call, under.subspan(2));
+  if (under[0] == "access" && under.size() >= 2 && under[1] == "policies") return route_policies(call, under.subspan(2));
+  if (under[0] == "access" && under.size() >= 2 && under[1] == "organizations")
+    return route_organizations(call, under.subspan(2));
   return fail(not_found("no_such_endpoint", "no endpoint at " + req.target.substr(0, 128)));
 }
 

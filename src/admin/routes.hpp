@@ -25,5 +25,9 @@ http::Response route_api_tokens(Call& call, std::span<const std::string> rest);
 http::Response route_audit_logs(Call& call, std::span<const std::string> rest);
 http::Response route_account(Call& call);
 http::Response route_keys(Call& call, std::span<const std::string> rest);
+// access/apps, access/policies, access/organizations (admin/access_routes.cpp).
+http::Response route_apps(Call& call, std::span<const std::string> rest);
+http::Response route_policies(Call& call, std::span<const std::string> rest);
+http::Response route_organizations(Call& call, std::span<const std::string> rest);
 
 }  // namespace gatehouse::admin
