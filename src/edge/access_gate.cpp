@@ -25,6 +25,7 @@ struct RequestView {
   std::string target;  // origin-form
   std::string path;    // target without the query
   std::optional<IpAddress> client_ip;
+  std::string client_ip_text;
   bool tls = false;
   bool json = true;
   bool forward_auth = false;
@@ -56,7 +57,9 @@ std::string_view message_for(std::string_view reason) {
 
 struct Authentication {
   Identity identity;
-  const ServiceToken* token = nullptr;
+  const ServiceToken* token = nullptr;    // authenticated token
+  const ServiceToken* subject = nullptr;  // the token the credential names, even when refused
+  int secret_version = 0;                 // which secret matched (0: a JWT, or none)
   bool presented = false;
   bool via_headers = false;  // service-token headers (not a JWT)
   std::string_view failure;  // empty when authenticated or nothing presented
@@ -84,11 +87,13 @@ Authentication authenticate(const Snapshot& snap, const AppView& app, const Cred
       a.failure = "service_token_unknown";
       return a;
     }
+    a.subject = &it->second;
     const auto check = check_client_secret(it->second, creds.client_secret, now);
     if (!check.ok) {
       a.failure = check.reason;
       return a;
     }
+    a.secret_version = check.client_secret_version;
     a.token = &it->second;
     a.service_token_id = a.token->id;
     a.identity.service_token_id = a.service_token_id;
@@ -117,6 +122,7 @@ Authentication authenticate(const Snapshot& snap, const AppView& app, const Cred
     return a;
   }
   const ServiceToken& t = *tok->second;
+  a.subject = &t;
   if (!t.enabled) {
     a.failure = "service_token_disabled";
     return a;
@@ -185,6 +191,7 @@ Verdict AccessGate::decide(const RequestHead& head) {
   t.target = std::string(head.target);
   t.path = std::string(path);
   t.client_ip = parse_ip(head.remote_ip);
+  t.client_ip_text = std::string(head.remote_ip);
   t.tls = head.tls;
   t.json = wants_json(head);
   return decide_app(*snap, *app, head, t, request_id);
@@ -206,11 +213,41 @@ Verdict AccessGate::decide_app(const Snapshot& snap, const AppView& app, const R
   if (!creds.error.empty()) return refuse(400, creds.error);
   const Authentication auth = authenticate(snap, app, creds, now);
   const PolicyOutcome outcome = evaluate(app.ordered, auth.identity, t.client_ip);
+  // One access-log record per decision about a known client id or a JWT (§1.6).
+  auto report = [&](bool allowed, std::string_view reason) {
+    AccessLogSink* sink = options_.access_log;
+    if (sink == nullptr || !auth.presented) return;
+    if (auth.failure == "service_token_unknown") {
+      sink->unknown_client_id();
+      return;
+    }
+    AccessRecord r;
+    r.at = now;
+    r.account_id = app.app.account_id;
+    r.app_id = app.app.id;
+    r.app_domain = t.host;
+    if (auth.subject) {
+      r.service_token_id = auth.subject->id;
+      r.service_token_name = auth.subject->name;
+      r.client_id = auth.subject->client_id;
+    } else if (creds.kind == Credentials::Kind::service_token) {
+      r.client_id = creds.client_id;
+    }
+    r.allowed = allowed;
+    r.reason = std::string(reason);
+    r.ip_address = t.client_ip_text;
+    r.ray_id = std::string(request_id);
+    r.client_secret_version = auth.secret_version;
+    r.via_jwt = creds.kind == Credentials::Kind::jwt;
+    if (allowed && auth.token) sink->seen(auth.token->id, auth.secret_version, now);
+    sink->record(std::move(r));
+  };
 
   switch (outcome.effect) {
     case Effect::bypass:
     case Effect::allow: break;
     case Effect::login_required:
+      report(false, auth.failure.empty() ? outcome.reason : auth.failure);
       if (app.app.service_auth_401_redirect) return refuse(401, auth.failure.empty() ? "no_credentials" : auth.failure);
       v.respond = login_redirect(t.tls, t.host, t.target, t.json, request_id);
       return v;
@@ -222,10 +259,12 @@ Verdict AccessGate::decide_app(const Snapshot& snap, const AppView& app, const R
       std::string_view reason = auth.failure;
       if (reason.empty()) reason = auth.presented ? outcome.reason : std::string_view("no_credentials");
       if (authenticated) reason = outcome.reason;
+      report(false, reason);
       return refuse(status, reason);
     }
   }
 
+  report(true, outcome.effect == Effect::bypass ? std::string_view("bypass") : std::string_view("allowed"));
   if (!app.upstream && !t.forward_auth) return refuse(502, "origin_not_configured");
   Forward& f = v.forward;
   f.upstream = app.upstream;
@@ -388,13 +427,17 @@ Verdict AccessGate::forward_auth(const Snapshot& snap, const RequestHead& head, 
   t.path = std::string(path_of(uri));
   const auto peer = parse_ip(head.remote_ip);
   t.client_ip = peer;
+  t.client_ip_text = std::string(head.remote_ip);
   if (trusted(options_.trusted_proxies, peer)) {
     std::string_view xff = head.header("X-Forwarded-For");
     const auto comma = xff.find(',');
     std::string_view first = xff.substr(0, comma);
     while (!first.empty() && first.front() == ' ') first.remove_prefix(1);
     while (!first.empty() && first.back() == ' ') first.remove_suffix(1);
-    if (auto ip = parse_ip(first)) t.client_ip = ip;
+    if (auto ip = parse_ip(first)) {
+      t.client_ip = ip;
+      t.client_ip_text = std::string(first);
+    }
   }
   const AppView* app = snap.match(t.host, t.path);
   if (app == nullptr) {

@@ -4,6 +4,7 @@
 // or what to answer. Also the /cdn-cgi/access/* endpoints and forward-auth (§3).
 // Reads only the published snapshot: no locks, no store I/O.
 #include "core/time.hpp"
+#include "edge/access_log.hpp"
 #include "edge/gate.hpp"
 #include "edge/snapshot.hpp"
 #include "policy/ip.hpp"
@@ -18,6 +19,8 @@ struct GateOptions {
   std::vector<Cidr> trusted_proxies;
   // Warn in-band when a token expires within this window (compat.md §3).
   std::chrono::hours expiry_warning{24 * 7};
+  // Access log and last-seen sink; may be null (nothing is recorded).
+  AccessLogSink* access_log = nullptr;
 };
 
 class AccessGate final : public Gate {

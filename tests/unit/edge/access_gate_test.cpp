@@ -323,5 +323,39 @@ TEST_F(AccessGateTest, TheIssuedJwtIsReusedUntilHalfItsLife) {
   EXPECT_NE(jwt_from_cookie(send(with_token("api.example.com", "ci"))), a);
 }
 
+TEST_F(AccessGateTest, EveryDecisionAboutAKnownTokenIsLoggedUnderItsName) {
+  OsRandom os;
+  Request wrong;
+  wrong.header("Host", "api.example.com").header("CF-Access-Client-Id", token("ci").client_id).header("CF-Access-Client-Secret", new_client_secret(os));
+  send(wrong);
+  send(with_token("api.example.com", "ci"));
+  ASSERT_EQ(log.records.size(), 2u);
+  EXPECT_FALSE(log.records[0].allowed);
+  EXPECT_EQ(log.records[0].reason, "bad_secret");  // the exact slug, not the public one
+  EXPECT_EQ(log.records[0].service_token_name, "ci");
+  EXPECT_EQ(log.records[0].ip_address, "192.0.2.10");
+  EXPECT_TRUE(log.records[1].allowed);
+  EXPECT_EQ(log.records[1].client_secret_version, 1);
+  EXPECT_EQ(log.records[1].app_id, app("api").id);
+  EXPECT_FALSE(log.records[1].ray_id.empty());
+  ASSERT_EQ(log.seen_tokens.size(), 1u);
+  EXPECT_EQ(log.seen_tokens[0].first, token("ci").id);
+}
+
+TEST_F(AccessGateTest, UnknownClientIdsAreCountedNotLogged) {
+  Request unknown;
+  unknown.header("Host", "api.example.com").header("CF-Access-Client-Id", new_client_id(random)).header("CF-Access-Client-Secret", secrets["ci"]);
+  send(unknown);
+  EXPECT_TRUE(log.records.empty());
+  EXPECT_EQ(log.unknown, 1);
+}
+
+TEST_F(AccessGateTest, RequestsWithoutCredentialsAreNotLogged) {
+  Request r;
+  r.header("Host", "api.example.com");
+  send(r);
+  EXPECT_TRUE(log.records.empty());
+}
+
 }  // namespace
 }  // namespace gatehouse::edge::testing

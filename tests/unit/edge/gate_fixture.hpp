@@ -32,8 +32,18 @@ struct Request {
   }
 };
 
+struct RecordingSink : AccessLogSink {
+  std::vector<AccessRecord> records;
+  int unknown = 0;
+  std::vector<std::pair<std::string, int>> seen_tokens;
+  void record(AccessRecord r) noexcept override { records.push_back(std::move(r)); }
+  void unknown_client_id() noexcept override { ++unknown; }
+  void seen(std::string_view id, int version, Time) noexcept override { seen_tokens.emplace_back(std::string(id), version); }
+};
+
 class GateFixture : public ::testing::Test {
  protected:
+  RecordingSink log;
   FakeClock clock{kNow};
   SeededRandom random{7};
   SnapshotHolder holder;
@@ -142,7 +152,9 @@ class GateFixture : public ::testing::Test {
     head.headers = refs;
     head.remote_ip = r.peer;
     head.tls = r.tls;
-    AccessGate gate(holder, clock);
+    GateOptions options;
+    options.access_log = &log;
+    AccessGate gate(holder, clock, options);
     return gate.decide(head);
   }
 
