@@ -1,4 +1,5 @@
 // Wiring only: the command line of `gatehouse`, dispatched to src/cli.
+#include "cli/access_commands.hpp"
 #include "cli/commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -134,6 +135,9 @@ int main(int argc, char** argv) {
   auto* set_interval = keys->add_subcommand("set-interval", "Set key_rotation_interval_days (21-365)");
   set_interval->add_option("days", interval_days, "Days between automatic rotations")->required();
   set_interval->callback([&] { rc = keys_command("set-interval", api, interval_days); });
+
+  // app, policy, org
+  add_access_commands(app, api, rc);
 
   // curl
   CurlOptions curl_opts;
