@@ -77,6 +77,11 @@ class SqliteStore final : public Store {
 
   Result<PageOf<AuditEvent>> list_audit_events(std::string_view account_id, PageRequest page) override;
 
+  // For component stores in the same database (store/sqlite_component.hpp): the
+  // handle, used only while holding mutex().
+  sqlite3* handle() const { return db_; }
+  std::mutex& mutex() { return mutex_; }
+
  private:
   explicit SqliteStore(sqlite3* db) : db_(db) {}
   sqlite3* db_;
