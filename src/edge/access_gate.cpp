@@ -21,6 +21,7 @@ constexpr std::string_view kCdnCgi = "/cdn-cgi/access/";
 // What the request is about: for the edge, the request itself; for forward-auth, the
 // original request described by the X-Forwarded-* headers.
 struct RequestView {
+  std::string method;  // of the original request
   std::string host;    // as received (may carry a port)
   std::string target;  // origin-form
   std::string path;    // target without the query
@@ -32,6 +33,12 @@ struct RequestView {
 };
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+// A CORS preflight (Fetch standard): browsers send it without credentials, so an app
+// with options_preflight_bypass lets the origin answer it (compat.md §1.3).
+bool is_cors_preflight(const RequestView& t, const RequestHead& head) {
+  return t.method == "OPTIONS" && head.count("Origin") > 0 && head.count("Access-Control-Request-Method") > 0;
+}
 
 // The public reason: an unknown client id and a wrong secret look the same from
 // outside (the access log keeps the exact slug).
@@ -187,6 +194,7 @@ Verdict AccessGate::decide(const RequestHead& head) {
     return v;
   }
   Target t;
+  t.method = std::string(head.method);
   t.host = std::string(host);
   t.target = std::string(head.target);
   t.path = std::string(path);
@@ -209,10 +217,15 @@ Verdict AccessGate::decide_app(const Snapshot& snap, const AppView& app, const R
     return v;
   };
 
-  const Credentials creds = extract_credentials(head, app.app.read_service_tokens_from_header, strict);
+  const bool preflight_bypass = app.app.options_preflight_bypass && is_cors_preflight(t, head);
+  // A bypassed preflight is not authenticated at all: credentials, even malformed
+  // ones, are not looked at (the secret is still stripped below).
+  const Credentials creds =
+      preflight_bypass ? Credentials{} : extract_credentials(head, app.app.read_service_tokens_from_header, strict);
   if (!creds.error.empty()) return refuse(400, creds.error);
   const Authentication auth = authenticate(snap, app, creds, now);
-  const PolicyOutcome outcome = evaluate(app.ordered, auth.identity, t.client_ip);
+  const PolicyOutcome outcome = preflight_bypass ? PolicyOutcome{Effect::bypass, "options_preflight_bypass", nullptr}
+                                                 : evaluate(app.ordered, auth.identity, t.client_ip);
   // One access-log record per decision about a known client id or a JWT (§1.6).
   auto report = [&](bool allowed, std::string_view reason) {
     AccessLogSink* sink = options_.access_log;
@@ -400,6 +413,8 @@ Verdict AccessGate::forward_auth(const Snapshot& snap, const RequestHead& head, 
   Verdict v;
   Target t;
   t.forward_auth = true;
+  t.method = std::string(head.header("X-Forwarded-Method"));
+  if (t.method.empty()) t.method = "GET";
   t.tls = head.header("X-Forwarded-Proto") == "https";
   t.json = wants_json(head);
   std::string_view host = head.header("X-Forwarded-Host");
