@@ -19,6 +19,7 @@ build_pkgs=(
 )
 test_pkgs=(
   libgtest-dev libgmock-dev python3 sqlite3 openssl nginx-light python3-jwt python3-cryptography
+  python3-aiosmtpd
 )
 
 pkgs=("${build_pkgs[@]}")
