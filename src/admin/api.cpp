@@ -1,9 +1,10 @@
 #include "admin/api.hpp"
 
+#include "admin/api_token_auth.hpp"
+#include "admin/dashboard.hpp"
 #include "admin/envelope.hpp"
 #include "admin/routes.hpp"
-#include "core/ids.hpp"
-#include "crypto/crypto.hpp"
+#include "admin/session_auth.hpp"
 #include "service/json_views.hpp"
 
 namespace gatehouse::admin {
@@ -14,39 +15,16 @@ namespace {
 
 bool is_read_method(std::string_view m) { return m == "GET" || m == "HEAD"; }
 
-// Authorization: Bearer <token>, or X-Auth-Key (Cloudflare's legacy pair; the email
-// is not needed to find the token).
-Result<ApiToken> authenticate(const http::Request& req, Services& s) {
-  std::string_view presented;
-  const auto auth_count = req.header_count("Authorization");
-  if (auth_count > 1) return unauthorized("ambiguous_credentials", "more than one Authorization header was sent");
-  if (auth_count == 1) {
-    std::string_view v = req.header("Authorization");
-    constexpr std::string_view bearer = "bearer ";
-    if (v.size() <= bearer.size() || !http::iequals(v.substr(0, bearer.size()), bearer))
-      return unauthorized("invalid_api_token", "the Authorization header must be \"Bearer <API token>\"");
-    presented = v.substr(bearer.size());
-    while (!presented.empty() && presented.front() == ' ') presented.remove_prefix(1);
-    while (!presented.empty() && presented.back() == ' ') presented.remove_suffix(1);
-  } else if (req.header_count("X-Auth-Key") == 1) {
-    presented = req.header("X-Auth-Key");
-  } else {
-    return unauthorized("missing_api_token",
-                        "this endpoint needs an API token: send \"Authorization: Bearer <API token>\"");
-  }
-  if (!is_well_formed_api_token(presented))
-    return unauthorized("invalid_api_token", "the API token is malformed (wrong length, prefix or checksum)");
-  auto found = s.store.find_api_token_by_hash(sha256_hex(presented));
-  if (!found) return found.error();
-  if (!*found) return unauthorized("invalid_api_token", "the API token is not known");
-  const ApiToken& t = **found;
-  if (t.revoked_at)
-    return unauthorized("api_token_revoked", "the API token \"" + t.name + "\" was revoked at " +
-                                                 format_rfc3339(*t.revoked_at));
-  if (!t.usable_at(s.clock.now()))
-    return unauthorized("api_token_expired", "the API token \"" + t.name + "\" expired at " +
-                                                 format_rfc3339(*t.expires_at));
-  return t;
+// The caller: an API token (Authorization: Bearer, or X-Auth-Key), else a dashboard
+// session cookie (admin/session_auth.hpp: state-changing requests must prove they
+// come from the dashboard's own page). A presented token wins over a cookie.
+Result<ApiToken> authenticate(const http::Request& req, Services& s, SessionStore& sessions) {
+  auto presented = presented_api_token(req);
+  if (!presented) return presented.error();
+  if (*presented) return check_api_token(**presented, s);
+  if (session_cookie(req)) return session_caller(req, s, sessions);
+  return unauthorized("missing_api_token",
+                      "this endpoint needs an API token: send \"Authorization: Bearer <API token>\"");
 }
 
 }  // namespace
@@ -76,12 +54,13 @@ http::Response AdminApi::handle(const http::Request& req) {
     r.body = "ok\n";
     return r;
   }
+  if (is_dashboard_path(seg)) return handle_dashboard(req, *target, services_, sessions_);
   if (seg.size() < 2 || seg[0] != "client" || seg[1] != "v4")
     return fail(not_found("no_such_endpoint", "no endpoint at " + req.target.substr(0, 128) +
                                                   "; the API lives under /client/v4"));
   if (seg.size() == 3 && seg[2] == "health") return ok(json::object{{"status", "ok"}});
 
-  auto caller = authenticate(req, services_);
+  auto caller = authenticate(req, services_, sessions_);
   if (!caller) return fail(caller.error());
   if (!is_read_method(req.method) && caller->scope != Scope::edit)
     return fail(forbidden("insufficient_scope",

@@ -1,6 +1,8 @@
 #pragma once
 // The /client/v4 admin API: authenticates the caller, routes, maps JSON to service
-// calls and back. Runs on the admin listener's thread; holds no per-request state.
+// calls and back; also serves the web dashboard. Runs on the admin listener's thread;
+// holds no per-request state besides the dashboard's sessions.
+#include "admin/sessions.hpp"
 #include "http/message.hpp"
 #include "service/services.hpp"
 
@@ -16,6 +18,7 @@ class AdminApi {
 
  private:
   Services services_;
+  SessionStore sessions_;  // the dashboard's sign-ins (admin/dashboard.hpp)
 };
 
 }  // namespace gatehouse::admin

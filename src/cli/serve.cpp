@@ -137,6 +137,7 @@ int run_serve(const ServeFlags& flags) {
             << "  data dir   " << std::filesystem::absolute(config.data_dir).string() << " (SQLite, WAL)\n"
             << "  account    " << account.id << "\n"
             << "  admin API  " << admin_url << "/client/v4\n"
+            << "  dashboard  " << admin_url << "/\n"
             << "  edge       " << edge_url << "\n"
             << "  JWKS       " << edge_url << "/cdn-cgi/access/certs\n";
   if (!tls)

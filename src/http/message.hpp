@@ -21,6 +21,7 @@ struct Request {
   std::vector<Header> headers;
   std::string body;
   std::string remote_address;
+  bool secure = false;  // arrived over TLS (the admin listener is plain HTTP today)
 
   // First value of a header (case-insensitive name), empty if absent.
   std::string_view header(std::string_view name) const;
