@@ -24,7 +24,7 @@ struct RequestView {
   std::string method;  // of the original request
   std::string host;    // as received (may carry a port)
   std::string target;  // origin-form
-  std::string path;    // target without the query
+  std::string path;    // target without the query, normalized (matching_path)
   std::optional<IpAddress> client_ip;
   std::string client_ip_text;
   bool tls = false;
@@ -33,6 +33,76 @@ struct RequestView {
 };
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_unreserved(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
+}
+
+// The path the app is chosen by: the request path as an origin will read it, not as
+// it is spelled. Otherwise "/public/../admin", "//admin" or "/%61dmin" would be
+// judged by the app on "/" while nginx, for one, serves "/admin" for them. As
+// Cloudflare's edge does (RFC 3986 §6.2.2): percent-encoded unreserved characters
+// decoded, dot segments removed; further, %2F and %5C and backslashes read as "/"
+// (origins that decode them see separators) and runs of "/" merged. Only matching
+// uses it: the origin still gets the target as received.
+std::string matching_path(std::string_view raw) {
+  // The common case, nothing to normalize, costs one copy.
+  if (raw.find_first_of("%\\") == std::string_view::npos && raw.find("//") == std::string_view::npos &&
+      raw.find("/.") == std::string_view::npos && !raw.empty() && raw.front() == '/')
+    return std::string(raw);
+  std::string decoded;
+  decoded.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '%' && i + 2 < raw.size() && hex_value(raw[i + 1]) >= 0 &&
+        hex_value(raw[i + 2]) >= 0) {
+      const char d = static_cast<char>(hex_value(raw[i + 1]) * 16 + hex_value(raw[i + 2]));
+      if (is_unreserved(d) || d == '/' || d == '\\') {
+        c = d;
+        i += 2;
+      }
+    }
+    if (c == '\\') c = '/';
+    if (c == '/' && !decoded.empty() && decoded.back() == '/') continue;
+    decoded.push_back(c);
+  }
+  // RFC 3986 §5.2.4 on "/"-separated segments.
+  std::vector<std::string_view> out;
+  std::string_view rest = decoded;
+  if (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
+  bool trailing_slash = false;
+  while (true) {
+    const auto slash = rest.find('/');
+    const std::string_view seg = rest.substr(0, slash);
+    const bool last = slash == std::string_view::npos;
+    if (seg == "..") {
+      if (!out.empty()) out.pop_back();
+      trailing_slash = last;
+    } else if (seg == ".") {
+      trailing_slash = last;
+    } else {
+      out.push_back(seg);
+      trailing_slash = false;
+    }
+    if (last) break;
+    rest = rest.substr(slash + 1);
+  }
+  std::string path;
+  for (const auto seg : out) {
+    path += '/';
+    path += seg;
+  }
+  if (path.empty() || trailing_slash) path += '/';
+  return path;
+}
 
 // A CORS preflight (Fetch standard): browsers send it without credentials, so an app
 // with options_preflight_bypass lets the origin answer it (compat.md §1.3).
@@ -186,7 +256,7 @@ Verdict AccessGate::decide(const RequestHead& head) {
     return v;
   }
   const std::string_view host = head.header("Host");
-  const std::string_view path = path_of(head.target);
+  const std::string path = matching_path(path_of(head.target));
   if (path.substr(0, kCdnCgi.size()) == kCdnCgi) return cdn_cgi(*snap, head, host, path, request_id);
   const AppView* app = snap->match(host, path);
   if (app == nullptr) {
@@ -197,7 +267,7 @@ Verdict AccessGate::decide(const RequestHead& head) {
   t.method = std::string(head.method);
   t.host = std::string(host);
   t.target = std::string(head.target);
-  t.path = std::string(path);
+  t.path = path;
   t.client_ip = parse_ip(head.remote_ip);
   t.client_ip_text = std::string(head.remote_ip);
   t.tls = head.tls;
@@ -439,7 +509,7 @@ Verdict AccessGate::forward_auth(const Snapshot& snap, const RequestHead& head, 
   if (uri.empty()) uri = "/";
   t.host = std::string(host);
   t.target = std::string(uri);
-  t.path = std::string(path_of(uri));
+  t.path = matching_path(path_of(uri));
   const auto peer = parse_ip(head.remote_ip);
   t.client_ip = peer;
   t.client_ip_text = std::string(head.remote_ip);
