@@ -12,7 +12,9 @@ Run: cd tests/integration && GATEHOUSE_BIN=../../build/debug/src/gatehouse pytho
 """
 
 import email.utils
+import http.client
 import re
+import socket
 import time
 import unittest
 import urllib.parse
@@ -374,6 +376,115 @@ class EdgeFlowTest(unittest.TestCase):
         self.refused(app, {}, 401, "no_credentials")
         self.refused(app, service_headers(tok, checksummed("cfast_", "C" * 40)), 401, "invalid_service_token")
         self.admitted(app, service_headers(tok))
+
+    def test_options_preflight_bypass_lets_cors_preflights_through(self):
+        tok = self.token()
+        app = self.token_app([tok], options_preflight_bypass=True)
+        preflight = {"Origin": "https://ui.example.com", "Access-Control-Request-Method": "POST",
+                     "Access-Control-Request-Headers": "content-type"}
+        path = self.marker()
+        r = self.get(app, path, preflight, method="OPTIONS")
+        self.assertEqual(r.status, 200, r)
+        seen = self.assertOrigin(path)[0]
+        self.assertEqual(seen.method, "OPTIONS")
+        self.assertNotIn("Cf-Access-Jwt-Assertion", seen.headers)
+        # Only preflights: a plain OPTIONS, or any other method, still needs credentials.
+        self.assertRefused(self.get(app, self.marker(), {"Origin": "https://ui.example.com"}, method="OPTIONS"),
+                           403, "no_credentials")
+        self.refused(app, preflight, 403, "no_credentials")
+        # Without the setting a preflight is refused like anything else.
+        plain = self.token_app([tok])
+        path = self.marker()
+        self.assertRefused(self.get(plain, path, preflight, method="OPTIONS"), 403, "no_credentials")
+        self.assertNotAtOrigin(path)
+
+    # ---- transport: what the origin gets and what happens when it fails
+
+    def test_bodies_methods_and_keep_alive(self):
+        tok = self.token()
+        app = self.token_app([tok])
+        path = self.marker()
+        r = self.get(app, path, service_headers(tok), method="POST", body=b"x" * 100_000)
+        self.assertEqual(r.status, 200, r)
+        seen = self.assertOrigin(path)[0]
+        self.assertEqual((seen.method, seen.body_length), ("POST", 100_000))
+        path = self.marker()
+        r = self.get(app, path, service_headers(tok), method="HEAD")
+        self.assertEqual((r.status, r.raw), (200, b""))
+        self.assertEqual(self.assertOrigin(path)[0].method, "HEAD")
+        # One connection: allowed, refused, allowed again; the origin's status passes through.
+        port = urllib.parse.urlsplit(self.server.edge_url).port
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            for path, headers, status in (
+                    (self.marker(), service_headers(tok), 200),
+                    (self.marker(), {}, 403),
+                    ("/__status/503" + self.marker(), service_headers(tok), 503),
+                    (self.marker(), service_headers(tok), 200)):
+                conn.request("GET", path, headers=dict(headers, Host=host_of(app), Accept="application/json"))
+                resp = conn.getresponse()
+                resp.read()
+                self.assertEqual(resp.status, status, path)
+                self.assertTrue(resp.getheader("Cf-Ray"))
+                self.assertEqual(len(self.origin.requests_for(path)), 0 if status == 403 else 1)
+        finally:
+            conn.close()
+
+    def test_origin_failures_are_502_and_504(self):
+        tok = self.token()
+        app = self.token_app([tok])
+        r = self.get(app, "/__reset" + self.marker(), service_headers(tok))
+        self.assertRefused(r, 502, "origin_reset")
+        with socket.socket() as s:  # a port with nobody listening
+            s.bind(("127.0.0.1", 0))
+            closed = s.getsockname()[1]
+        down = self.token_app([tok], origin="http://127.0.0.1:%d" % closed)
+        self.assertRefused(self.get(down, "/d", service_headers(tok)), 502, "origin_unreachable")
+        slow = self.token_app([tok], origin_timeout={"response_header": "300ms"})
+        try:
+            path = "/__slow/20000" + self.marker()
+            r = self.get(slow, path, service_headers(tok))
+            self.assertRefused(r, 504, "origin_timeout")
+            self.assertOrigin(path)
+        finally:
+            self.origin.release_slow()  # let the recorder's handler thread go
+        self.admitted(app, service_headers(tok))
+
+    def test_websocket_upgrade_is_authenticated_and_tunnelled(self):
+        tok = self.token()
+        app = self.token_app([tok])
+        port = urllib.parse.urlsplit(self.server.edge_url).port
+
+        def upgrade(path, extra):
+            return ("GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n%s\r\n" % (
+                        path, host_of(app), "".join("%s: %s\r\n" % kv for kv in extra.items()))).encode()
+
+        path = self.marker("/ws")
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+            s.sendall(upgrade(path, service_headers(tok)))
+            f = s.makefile("rb")
+            status = f.readline()
+            self.assertTrue(status.startswith(b"HTTP/1.1 101"), status)
+            lines = []
+            while True:
+                line = f.readline()
+                if line in (b"\r\n", b""):
+                    break
+                lines.append(line.decode().strip())
+            self.assertIn("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", lines)
+            s.sendall(b"\x81\x04ping")  # bytes through the tunnel, echoed by the origin
+            self.assertEqual(f.read(6), b"\x81\x04ping")
+        seen = self.assertOrigin(path)[0]
+        self.assertTrue(seen.headers.get("Cf-Access-Jwt-Assertion"))
+        self.assertNotIn("CF-Access-Client-Secret", seen.headers)
+        # Without credentials the upgrade never reaches the origin.
+        path = self.marker("/ws")
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+            s.sendall(upgrade(path, {"Accept": "application/json"}))
+            status = s.makefile("rb").readline()
+            self.assertTrue(status.startswith(b"HTTP/1.1 403"), status)
+        self.assertNotAtOrigin(path)
 
     # ---- denial bodies
 
