@@ -1,5 +1,6 @@
 // Wiring only: the command line of `gatehouse`, dispatched to src/cli.
 #include "cli/access_commands.hpp"
+#include "cli/alert_commands.hpp"
 #include "cli/commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -138,6 +139,9 @@ int main(int argc, char** argv) {
 
   // app, policy, org
   add_access_commands(app, api, rc);
+
+  // alert
+  add_alert_commands(app, api, rc);
 
   // curl
   CurlOptions curl_opts;

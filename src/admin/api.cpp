@@ -109,6 +109,7 @@ http::Response AdminApi::handle(const http::Request& req) {
     return route_api_tokens(call, under.subspan(1));
   }
   if (under[0] == "audit_logs") return route_audit_logs(call, under.subspan(1));
+  if (under[0] == "alerting") return route_alerting(call, under.subspan(1));
   if (under[0] == "access" && under.size() >= 2 && under[1] == "keys") return route_keys(call, under.subspan(2));
   if (under[0] == "access" && under.size() >= 2 && under[1] == "apps") return route_apps(call, under.subspan(2));
   if (under[0] == "access" && under.size() >= 2 && under[1] == "policies") return route_policies(call, under.subspan(2));

@@ -29,5 +29,7 @@ http::Response route_keys(Call& call, std::span<const std::string> rest);
 http::Response route_apps(Call& call, std::span<const std::string> rest);
 http::Response route_policies(Call& call, std::span<const std::string> rest);
 http::Response route_organizations(Call& call, std::span<const std::string> rest);
+// alerting/v3/… (admin/alert_routes.cpp); needs call.services.alerting.
+http::Response route_alerting(Call& call, std::span<const std::string> rest);
 
 }  // namespace gatehouse::admin

@@ -1,5 +1,7 @@
 #include "cli/config.hpp"
 
+#include "cli/alert_config.hpp"
+
 #include <toml++/toml.h>
 
 #include <cstdlib>
@@ -60,8 +62,10 @@ void apply_file(ServeConfig& c, const std::string& path) {
         else if (tk == "key") c.tls_key = need_string(tnode, "tls.key");
         else throw std::runtime_error("config file " + path + ": unknown key tls." + tk);
       }
-    } else if (k == "smtp" || k == "alerts") {
-      // Sections of later features; accepted so one config file serves every version.
+    } else if (k == "smtp") {
+      apply_smtp_table(c.smtp, node, path);
+    } else if (k == "alerts") {
+      apply_alerts_table(c.alerts, node, path);
     } else {
       throw std::runtime_error("config file " + path + ": unknown key \"" + k + "\"");
     }
@@ -78,6 +82,7 @@ ServeConfig load_serve_config(const ServeFlags& flags) {
   if (auto v = env("GATEHOUSE_EDGE_LISTEN")) c.edge_listen = *v;
   if (auto v = env("GATEHOUSE_TLS_CERT")) c.tls_cert = *v;
   if (auto v = env("GATEHOUSE_TLS_KEY")) c.tls_key = *v;
+  apply_alert_env(c.smtp, c.alerts);
   if (flags.data_dir) c.data_dir = *flags.data_dir;
   if (flags.tls_cert) c.tls_cert = *flags.tls_cert;
   if (flags.tls_key) c.tls_key = *flags.tls_key;

@@ -2,6 +2,8 @@
 // Settings for `gatehouse serve`: defaults < TOML file < GATEHOUSE_* environment <
 // command-line flags. Loading throws std::runtime_error with a message naming the
 // file, key or variable at fault (start-up only).
+#include "notify/settings.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -17,6 +19,10 @@ struct ServeConfig {
   std::string tls_cert;       // both set: the edge speaks TLS
   std::string tls_key;
   bool demo = false;          // echo origin + demo app and token (make run)
+  // [smtp] and [alerts] (docs/alerts.md): where alert emails go, how often the
+  // scheduler looks, how failed deliveries are retried.
+  notify::SmtpSettings smtp;
+  notify::AlertSettings alerts;
 };
 
 struct ServeFlags {

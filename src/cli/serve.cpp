@@ -7,6 +7,7 @@
 #include "crypto/crypto.hpp"
 #include "http/server.hpp"
 #include "jwt/master_key.hpp"
+#include "server/alerting_runtime.hpp"
 #include "server/background.hpp"
 #include "server/demo.hpp"
 #include "server/edge_runtime.hpp"
@@ -66,10 +67,12 @@ int run_serve(const ServeFlags& flags) {
   SystemClock clock;
   OsRandom random;
   std::optional<MasterKey> master;
+  std::unique_ptr<server::AlertingRuntime> alerting;  // docs/alerts.md
   try {
     config = load_serve_config(flags);
     store = open_or_create(config.data_dir);
     master.emplace(load_master_key(std::filesystem::path(config.data_dir) / "master.key", random));
+    alerting = server::AlertingRuntime::open(*store, clock, random, config.smtp, config.alerts);
   } catch (const std::exception& e) {
     std::cerr << "gatehouse: " << e.what() << "\n";
     return 1;
@@ -84,6 +87,7 @@ int run_serve(const ServeFlags& flags) {
 
   Services services{*store, clock, random};
   services.master_key = &*master;
+  services.alerting = &alerting->alerting();
   std::optional<Bootstrap> boot;
   Account account;
   try {
@@ -183,6 +187,7 @@ int run_serve(const ServeFlags& flags) {
     edge_runtime.rebuild();
   });
   worker.start();
+  alerting->start();  // scans at once, then every [alerts] interval
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
@@ -212,6 +217,7 @@ int run_serve(const ServeFlags& flags) {
 
   edge_runtime.stop();
   worker.stop();
+  alerting->stop();
   if (echo_origin) {
     echo_origin->stop();
     demo_io.stop();

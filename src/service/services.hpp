@@ -23,6 +23,8 @@ struct Services {
   std::function<void()> changed = {};
   // Encrypts signing keys at rest; set by `serve` (key rotation needs it).
   const class MasterKey* master_key = nullptr;
+  // Alert policies, webhooks and their outbox (service/alerts.hpp); set by `serve`.
+  struct Alerting* alerting = nullptr;
 
   void notify_changed() const {
     if (changed) changed();
