@@ -20,6 +20,7 @@ build_pkgs=(
 test_pkgs=(
   libgtest-dev libgmock-dev python3 sqlite3 openssl nginx-light python3-jwt python3-cryptography
   python3-aiosmtpd
+  chromium
 )
 
 pkgs=("${build_pkgs[@]}")
