@@ -173,6 +173,36 @@ test('seed walk: token lifecycle and a protected app, all through the dashboard'
   r = await edgeRequest(srv.edgeBase, APP_HOST, '/', tokenHeaders(clientId, newSecret));
   assert.equal(r.status, 403, `a deleted token is refused (got ${r.status}: ${r.body})`);
 
+  // The Logs page: the token's decisions (when this server has the access log), and
+  // the audit log naming the API token behind the session.
+  await page.getByRole('link', { name: 'Logs' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Logs' }).waitFor();
+  const unavailable = page.getByRole('heading', { name: 'The authentication log is not available on this server' });
+  const filters = page.getByRole('search', { name: 'Filter the authentication log' });
+  await unavailable.or(filters).waitFor();
+  if (await filters.isVisible()) {
+    await filters.getByLabel('Token name').fill('ci-deploy');
+    for (const [outcome, badge] of [['allowed', 'Allowed'], ['denied', 'Refused']]) {
+      await filters.getByLabel('Outcome').selectOption(outcome);
+      // The log is written asynchronously in batches: ask again until it shows.
+      const rows = page.locator('#panel-auth tbody tr', { hasText: badge });
+      for (let i = 0; i < 40; i++) {
+        const answered = page.waitForResponse((r) => r.url().includes('/access/logs/access_requests'));
+        await filters.getByRole('button', { name: 'Apply filters' }).click();
+        await answered;
+        await page.waitForFunction(() => !document.querySelector('#panel-auth [aria-busy="true"]'));
+        if (await rows.count()) break;
+        await page.waitForTimeout(250);
+      }
+      assert.ok((await rows.count()) > 0, `an ${outcome} decision for ci-deploy is in the log`);
+      assert.equal(await page.locator('#panel-auth tbody tr').count(), await rows.count(), `only ${outcome} rows`);
+    }
+    await screenshot(page, 'seed-07-auth-log');
+  }
+  await page.getByRole('tab', { name: 'Audit' }).click();
+  await page.locator('#panel-audit tbody tr', { hasText: 'ci-deploy' }).first().waitFor();
+  await screenshot(page, 'seed-08-audit-log');
+
   // Every change was audited under the API token behind the session.
   const audit = await adminApi(srv, 'GET', '/audit_logs?per_page=100');
   const tokenEvents = audit.body.result.filter((e) => e.resource?.name === 'ci-deploy');

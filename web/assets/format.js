@@ -1,6 +1,7 @@
 // Times and durations as people read them. The API speaks RFC 3339 UTC and Go durations.
 
-const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+// numeric: 'always' says "in 1 year", not the vaguer "next year".
+const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'always' });
 const dtf = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export const DAY_MS = 86_400_000;
@@ -10,15 +11,17 @@ export function relative(iso, now = Date.now()) {
   if (!iso) return '';
   const diff = Date.parse(iso) - now;
   const abs = Math.abs(diff);
+  // [unit, its length, shown from]: a token made for 8760h reads "in 1 year", not
+  // "in 12 months", a moment after it was made.
   const units = [
-    ['year', 365 * DAY_MS],
-    ['month', 30 * DAY_MS],
-    ['day', DAY_MS],
-    ['hour', 3_600_000],
-    ['minute', 60_000],
+    ['year', 365 * DAY_MS, 330 * DAY_MS],
+    ['month', 30 * DAY_MS, 45 * DAY_MS],
+    ['day', DAY_MS, DAY_MS],
+    ['hour', 3_600_000, 3_600_000],
+    ['minute', 60_000, 60_000],
   ];
-  for (const [unit, ms] of units) {
-    if (abs >= ms) return rtf.format(Math.round(diff / ms), unit);
+  for (const [unit, ms, from] of units) {
+    if (abs >= from) return rtf.format(Math.round(diff / ms), unit);
   }
   return diff >= 0 ? 'in less than a minute' : 'just now';
 }

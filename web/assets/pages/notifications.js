@@ -364,7 +364,8 @@ export async function render(main, ctx) {
         ['Sent', 'Alert', 'Token', 'To', 'Outcome'],
         items.map((x) => {
           const when = x.sent ?? x.sent_at ?? x.created_at;
-          const outcome = x.outcome ?? x.status ?? (x.success === false ? 'failed' : 'sent');
+          const outcome = String(x.outcome ?? x.status ?? (x.sent ? 'delivered' : 'pending'));
+          const kind = /fail|error/i.test(outcome) ? 'danger' : /deliver|sent/i.test(outcome) ? 'ok' : 'neutral';
           const token = x.token_name ?? x.data?.name ?? x.service_token_name ?? x.token_id ?? '';
           return h(
             'tr',
@@ -373,7 +374,13 @@ export async function render(main, ctx) {
             h('td', { 'data-label': 'Alert' }, x.policy_name ?? x.name ?? ''),
             h('td', { 'data-label': 'Token' }, token),
             h('td', { 'data-label': 'To' }, x.mechanism ?? x.recipient ?? ''),
-            h('td', { 'data-label': 'Outcome' }, badge(String(outcome), /fail|error/i.test(String(outcome)) ? 'danger' : 'ok')),
+            h(
+              'td',
+              { 'data-label': 'Outcome' },
+              badge(outcome, kind),
+              x.last_error ? h('span', { class: 'sub' }, x.last_error) : null,
+              outcome === 'pending' && x.next_attempt_at ? h('span', { class: 'sub' }, `next try ${relative(x.next_attempt_at)}`) : null,
+            ),
           );
         }),
       ),

@@ -10,7 +10,8 @@ import { showSecret } from './token_secret.js';
 // With `keep`, the first choice leaves the expiry as it is.
 function durationPicker({ keep = false } = {}) {
   const choices = keep ? [['keep', 'Keep the current expiry'], ...DURATION_CHOICES] : DURATION_CHOICES;
-  const choice = select(choices, keep ? 'keep' : '8760h', { 'data-field': 'duration' });
+  // Only the custom input carries data-field: the API's duration messages belong there.
+  const choice = select(choices, keep ? 'keep' : '8760h');
   const custom = h('input', { type: 'text', placeholder: 'e.g. 720h or 2160h30m', 'data-field': 'duration', spellcheck: 'false' });
   const customField = field({
     label: 'Custom duration',
