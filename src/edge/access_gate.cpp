@@ -182,10 +182,9 @@ Authentication authenticate(const Snapshot& snap, const AppView& app, const Cred
     a.failure = checked.reason;
     return a;
   }
-  // POST …/apps/{id}/revoke_tokens: JWTs issued up to that instant are refused. iat
-  // has whole seconds, so the second of the revocation counts as before it.
-  if (app.app.tokens_revoked_before &&
-      checked.jwt->issued_at <= std::chrono::floor<std::chrono::seconds>(*app.app.tokens_revoked_before)) {
+  // POST …/apps/{id}/revoke_tokens: JWTs issued before the latest revocation carry an
+  // older generation (or none) and are refused.
+  if (checked.jwt->revocation_epoch != revocation_epoch(app.app)) {
     a.failure = "jwt_revoked";
     return a;
   }

@@ -22,6 +22,7 @@ struct IssueEntry {
   IssuedJwt jwt;
   std::string kid;
   std::int64_t session_seconds = 0;
+  std::int64_t revocation_epoch = 0;
 };
 
 struct VerifyEntry {
@@ -41,6 +42,10 @@ void bound(Map& m) {
 
 }  // namespace
 
+std::int64_t revocation_epoch(const App& app) {
+  return app.tokens_revoked_before ? to_micros(*app.tokens_revoked_before) : 0;
+}
+
 std::optional<IssuedJwt> issue_app_jwt(const AppView& app, const ServiceToken& token, std::chrono::seconds session,
                                        Time now) {
   const auto& key = app.account->signing_key;
@@ -51,16 +56,13 @@ std::optional<IssuedJwt> issue_app_jwt(const AppView& app, const ServiceToken& t
   if (auto it = issue_cache.find(cache_key); it != issue_cache.end()) {
     const auto& e = it->second;
     const auto half_life = (e.jwt.expires_at - e.jwt.issued_at) / 2;
-    const bool revoked = app.app.tokens_revoked_before && e.jwt.issued_at <= *app.app.tokens_revoked_before;
+    const bool revoked = e.revocation_epoch != revocation_epoch(app.app);
     if (!revoked && e.kid == key->kid() && e.session_seconds == session.count() &&
         now < e.jwt.issued_at + half_life && now >= e.jwt.issued_at)
       return e.jwt;
   }
   thread_local OsRandom random;
-  Time iat = std::chrono::floor<std::chrono::seconds>(now);
-  // A JWT issued in the very second of a revoke_tokens must not look revoked.
-  if (const auto& rb = app.app.tokens_revoked_before; rb && iat <= std::chrono::floor<std::chrono::seconds>(*rb))
-    iat = std::chrono::floor<std::chrono::seconds>(*rb) + std::chrono::seconds(1);
+  const Time iat = std::chrono::floor<std::chrono::seconds>(now);
   const Time exp = iat + session;
   boost::json::object claims;
   claims["type"] = "app";
@@ -73,11 +75,15 @@ std::optional<IssuedJwt> issue_app_jwt(const AppView& app, const ServiceToken& t
   claims["common_name"] = token.client_id;
   claims["service_token_id"] = token.id;
   claims["identity_nonce"] = new_hex(random, 16);
+  // Which revoke_tokens generation this JWT belongs to: exact where whole-second iat
+  // could not tell "issued just before" from "just after" a revocation.
+  const std::int64_t epoch = revocation_epoch(app.app);
+  if (epoch != 0) claims["gh_revocation_epoch"] = epoch;
   auto signed_token = sign_jwt(*key, claims);
   if (!signed_token) return std::nullopt;
   IssuedJwt jwt{std::move(*signed_token), iat, exp};
   bound(issue_cache);
-  issue_cache[cache_key] = IssueEntry{jwt, key->kid(), session.count()};
+  issue_cache[cache_key] = IssueEntry{jwt, key->kid(), session.count(), epoch};
   return jwt;
 }
 
@@ -111,6 +117,7 @@ JwtCheck verify_app_jwt(const AppView& app, std::string_view token, Time now) {
     return 0;
   };
   v.issued_at = Time(std::chrono::seconds(number("iat")));
+  v.revocation_epoch = number("gh_revocation_epoch");
   v.expires_at = Time(std::chrono::seconds(number("exp")));
   bound(verify_cache);
   verify_cache.emplace(std::move(cache_key), VerifyEntry{v, kid_seen, app.app.aud});

@@ -20,6 +20,10 @@ struct IssuedJwt {
   Time expires_at{};
 };
 
+// The app's revoke_tokens generation: microseconds of tokens_revoked_before, 0 if
+// never revoked. A JWT carries the generation it was issued in; any other is refused.
+std::int64_t revocation_epoch(const App& app);
+
 // Returns a cached JWT or signs a new one. nullopt when the account has no signing key.
 std::optional<IssuedJwt> issue_app_jwt(const AppView& app, const ServiceToken& token,
                                        std::chrono::seconds session, Time now);
@@ -27,6 +31,7 @@ std::optional<IssuedJwt> issue_app_jwt(const AppView& app, const ServiceToken& t
 struct VerifiedJwt {
   std::string service_token_id;  // empty: not a service-token JWT
   std::string common_name;
+  std::int64_t revocation_epoch = 0;  // gh_revocation_epoch claim, 0 if absent
   Time issued_at{};
   Time expires_at{};
 };
