@@ -3,6 +3,9 @@
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 DATA_DIR ?= gatehouse-data
+# ccache: hits across clones of the repository (CI builds a fresh clone each time).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 ADMIN_LISTEN ?= 127.0.0.1:9000
 EDGE_LISTEN ?= 0.0.0.0:8080
 
