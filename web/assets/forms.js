@@ -59,7 +59,10 @@ export function showError(form, err, { prefix = '' } = {}) {
   for (const e of err.errors ?? [{ text: err.message, field: null }]) {
     const input = e.field ? inputFor(form, prefix + e.field) : null;
     if (input) {
-      showFieldError(input, capitalize(e.text));
+      // Under its own field a nested path ("policies[1].include[0].ip.ip") says nothing
+      // the reader does not see; a plain field name ("name is required") reads well.
+      const nested = /[.[]/.test(e.field);
+      showFieldError(input, capitalize(nested ? e.text.slice(e.field.length).trim() : e.text));
       first ??= input;
     } else {
       general.push(e.text);

@@ -134,7 +134,9 @@ export async function renderEditor(main, ctx) {
   const status401 = checkbox({ label: 'Answer 401 instead of 403', checked: app?.service_auth_401_redirect, note: 'For Service Auth refusals, so clients can tell “missing credentials” from a block page.', dataField: 'service_auth_401_redirect' });
 
   const originalPolicies = app ? app.policies.map(policyFromJson) : [];
-  const editor = policyEditor({ policies: app ? originalPolicies.map((p) => ({ ...p, include: [...p.include], require: [...p.require], exclude: [...p.exclude] })) : [newPolicy()], tokens });
+  // The editor works on copies (rules too): the originals tell which policies changed.
+  const copy = (p) => ({ ...p, include: p.include.map((r) => ({ ...r })), require: p.require.map((r) => ({ ...r })), exclude: p.exclude.map((r) => ({ ...r })) });
+  const editor = policyEditor({ policies: app ? originalPolicies.map(copy) : [newPolicy()], tokens });
 
   const submit = h('button', { type: 'submit', class: 'button primary' }, app ? 'Save application' : 'Create application');
   const form = h(
@@ -228,7 +230,8 @@ export async function renderEditor(main, ctx) {
           return;
         }
         // Existing app-scoped policies are saved on their own (a link in the app only
-        // names them); then the app with its new order; then the ones removed.
+        // names them); then the app with its new order. An app-scoped policy left out of
+        // the list is deleted with its link by the server.
         for (const [i, p] of policies.entries()) {
           if (!p.id || p.reusable) continue;
           const before = originalPolicies.find((o) => o.id === p.id);
@@ -245,10 +248,6 @@ export async function renderEditor(main, ctx) {
           ...body(),
           policies: policies.map((p, i) => (p.id ? { id: p.id, precedence: i + 1 } : { ...policyToJson(p), precedence: i + 1 })),
         });
-        for (const o of originalPolicies) {
-          if (o.reusable || policies.some((p) => p.id === o.id)) continue;
-          await api.del(`/access/apps/${app.id}/policies/${o.id}`).catch(() => {});
-        }
         announce(`Saved “${name.value.trim()}”.`);
       });
       ctx.navigate('/apps');
