@@ -196,7 +196,8 @@ int await_test(AccountApi& a, const json::value& queued, const ApiOptions& api, 
   for (;;) {
     outcome.clear();
     settled = true;
-    for (const auto& v : a.client.call("GET", a.base + "/alerting/v3/history?per_page=200").as_array()) {
+    const json::value history = a.client.call("GET", a.base + "/alerting/v3/history?per_page=200");
+    for (const auto& v : history.as_array()) {
       const auto& h = v.as_object();
       if (std::find(ids.begin(), ids.end(), str(h, "id")) == ids.end()) continue;
       outcome.push_back(v);
