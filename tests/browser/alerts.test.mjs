@@ -71,6 +71,18 @@ test('add an Expiring Access Service Token alert with two recipients', async (t)
     ['ops@example.com', 'security@example.com'],
   );
   assert.ok(!policy.filters?.token_id?.length, 'no token filter: every token');
+
+  // Disable, then delete (through a confirmation naming the alert).
+  await row.getByLabel('Enabled: tokens expiring').uncheck();
+  await page.getByRole('status').filter({ hasText: 'Disabled “tokens expiring”.' }).waitFor();
+  let stored = (await adminApi(srv, 'GET', `/alerting/v3/policies/${policy.id}`)).body.result;
+  assert.equal(stored.enabled, false);
+  assert.equal(stored.mechanisms.email.length, 2, 'a toggle keeps the recipients');
+  await page.locator('tr[data-alert-id]', { hasText: 'tokens expiring' }).getByRole('button', { name: 'Delete tokens expiring' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete tokens expiring' }).click();
+  await page.getByText('No alerts yet').waitFor();
+  stored = await adminApi(srv, 'GET', `/alerting/v3/policies/${policy.id}`);
+  assert.equal(stored.status, 404);
   assert.deepEqual(problems, []);
   await page.close();
 });
