@@ -114,6 +114,29 @@ test('badges: expired, expiring within 7 days, non-expiring, disabled', async ()
   await page.close();
 });
 
+test('paging: 20 tokens a page, Previous and Next', async () => {
+  for (let i = 0; i < 20; i++) {
+    const r = await adminApi(srv, 'POST', '/access/service_tokens', { name: `bulk-${String(i).padStart(2, '0')}` });
+    assert.equal(r.status, 201);
+  }
+  const page = await browser.context.newPage();
+  await signIn(page, srv);
+  const pager = page.getByRole('navigation', { name: 'Service token pages' });
+  await pager.getByText('Page 1 of 2 · 25 tokens').waitFor();
+  assert.equal(await page.locator('tbody tr').count(), 20);
+  await pager.getByRole('button', { name: 'Next' }).click();
+  await pager.getByText('Page 2 of 2 · 25 tokens').waitFor();
+  assert.equal(await page.locator('tbody tr').count(), 5);
+  assert.equal(await pager.getByRole('button', { name: 'Next' }).isDisabled(), true);
+  await pager.getByRole('button', { name: 'Previous' }).click();
+  await pager.getByText('Page 1 of 2 · 25 tokens').waitFor();
+  for (let i = 0; i < 20; i++) {
+    const id = (await adminApi(srv, 'GET', `/access/service_tokens?name=bulk-${String(i).padStart(2, '0')}`)).body.result[0].id;
+    await adminApi(srv, 'DELETE', `/access/service_tokens/${id}`);
+  }
+  await page.close();
+});
+
 test('keyboard: the create dialog takes focus, shows the API message inline, and Escape gives focus back', async () => {
   const page = await browser.context.newPage();
   await signIn(page, srv);
