@@ -127,6 +127,7 @@ std::string_view message_for(std::string_view reason) {
   if (reason == "no_credentials") return "this application requires a service token or an Access JWT";
   if (reason == "signing_key_unavailable") return "the gateway has no signing key for this account";
   if (reason.rfind("credentials_", 0) == 0) return "the credential headers are missing, duplicated or malformed";
+  if (reason == "cors_not_allowed") return "this origin or method is not allowed by the application's CORS settings";
   if (reason == "jwt_revoked") return "the Access JWT was revoked; authenticate again";
   if (reason.rfind("jwt_", 0) == 0) return "the Access JWT is not valid for this application";
   return "access denied";
@@ -287,6 +288,18 @@ Verdict AccessGate::decide_app(const Snapshot& snap, const AppView& app, const R
   };
 
   const bool preflight_bypass = app.app.options_preflight_bypass && is_cors_preflight(t, head);
+  // With CORS settings Access answers the preflight itself, without credentials.
+  if (app.cors && !preflight_bypass && is_cors_preflight(t, head)) {
+    auto allow = preflight_headers(*app.cors, head.header("Origin"), head.header("Access-Control-Request-Method"),
+                                   head.header("Access-Control-Request-Headers"));
+    if (allow.empty()) return refuse(403, "cors_not_allowed");
+    http::Response r;
+    r.status = 204;
+    r.headers = std::move(allow);
+    r.set("Cf-Ray", std::string(request_id));
+    v.respond = std::move(r);
+    return v;
+  }
   // A bypassed preflight is not authenticated at all: credentials, even malformed
   // ones, are not looked at (the secret is still stripped below).
   const Credentials creds =
@@ -353,6 +366,8 @@ Verdict AccessGate::decide_app(const Snapshot& snap, const AppView& app, const R
   f.strip_request_headers = {"CF-Access-Client-Secret", "Cf-Access-Jwt-Assertion"};
   if (!app.app.read_service_tokens_from_header.empty()) f.strip_request_headers.push_back(app.app.read_service_tokens_from_header);
   f.add_response_headers.push_back({"Cf-Ray", std::string(request_id)});
+  if (app.cors && head.count("Origin") == 1)
+    for (auto& h : response_headers(*app.cors, head.header("Origin"))) f.add_response_headers.push_back(std::move(h));
 
   if (outcome.effect == Effect::allow && auth.token != nullptr) {
     std::string assertion = auth.jwt;

@@ -85,6 +85,7 @@ std::shared_ptr<const Snapshot> build_snapshot(SnapshotInputs in, Time now, std:
       const auto slash = app.domain.find('/');
       if (slash != std::string::npos) view.cookie_path = app.domain.substr(slash);
     }
+    view.cors = parse_cors_policy(app.cors_headers_json);
     view.app = std::move(app);
     snap->apps.push_back(std::move(view));
   }

@@ -7,6 +7,7 @@
 #include "core/app.hpp"
 #include "core/policy.hpp"
 #include "core/service_token.hpp"
+#include "edge/cors.hpp"
 #include "edge/gate.hpp"
 #include "jwt/rsa_key.hpp"
 #include "policy/app_matcher.hpp"
@@ -38,6 +39,7 @@ struct AppView {
   std::vector<const Policy*> ordered;        // pointers into `policies`
   bool has_allow_policies = false;
   std::string cookie_path = "/";
+  std::optional<CorsPolicy> cors;  // parsed cors_headers
 };
 
 struct Snapshot {

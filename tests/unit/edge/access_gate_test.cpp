@@ -357,5 +357,29 @@ TEST_F(AccessGateTest, RequestsWithoutCredentialsAreNotLogged) {
   EXPECT_TRUE(log.records.empty());
 }
 
+TEST_F(AccessGateTest, CorsPreflightsAreAnsweredFromTheAppSettingsWithoutCredentials) {
+  app("api").cors_headers_json =
+      R"({"allowed_origins":["https://ui.example.com"],"allowed_methods":["GET","POST"],"allow_credentials":true,"max_age":600})";
+  publish();
+  Request pre;
+  pre.method = "OPTIONS";
+  pre.header("Host", "api.example.com").header("Origin", "https://ui.example.com").header("Access-Control-Request-Method", "POST");
+  auto v = send(pre);
+  ASSERT_TRUE(v.respond);
+  EXPECT_EQ(v.respond->status, 204);
+  EXPECT_EQ(header(v.respond->headers, "Access-Control-Allow-Origin"), "https://ui.example.com");
+  EXPECT_EQ(header(v.respond->headers, "Access-Control-Allow-Credentials"), "true");
+  EXPECT_EQ(header(v.respond->headers, "Access-Control-Max-Age"), "600");
+  Request foreign = pre;
+  foreign.headers[1].second = "https://evil.example";
+  EXPECT_EQ(send(foreign).respond->status, 403);
+  // Actual responses carry the allow headers for an allowed origin.
+  Request real = with_token("api.example.com", "ci");
+  real.header("Origin", "https://ui.example.com");
+  auto ok = send(real);
+  ASSERT_FALSE(ok.respond);
+  EXPECT_EQ(header(ok.forward.add_response_headers, "Access-Control-Allow-Origin"), "https://ui.example.com");
+}
+
 }  // namespace
 }  // namespace gatehouse::edge::testing
