@@ -148,14 +148,16 @@ void print_history(const json::array& items) {
     std::cout << "Nothing sent yet.\n";
     return;
   }
-  std::printf("%-20s  %-10s  %-24s  %-20s  %-30s  %s\n", "QUEUED", "STATUS", "ALERT", "TOKEN", "TO", "ATTEMPTS / ERROR");
+  std::printf("%-19s  %-10s  %-24s  %-20s  %-30s  %s\n", "QUEUED (UTC)", "STATUS", "ALERT", "TOKEN", "TO", "ATTEMPTS / ERROR");
   for (const auto& v : items) {
     const auto& h = v.as_object();
     const std::string type = str(h, "alert_type");
     std::string token = type == "test" ? "(test)" : str(h, "token_name");
     std::string detail = str(h, "attempts");
     if (!str(h, "last_error").empty()) detail += "  " + clip(str(h, "last_error"), 60);
-    std::printf("%-20s  %-10s  %-24s  %-20s  %-30s  %s\n", clip(str(h, "created_at"), 20).c_str(),
+    std::string queued = str(h, "created_at").substr(0, 19);  // to the second, in UTC
+    std::replace(queued.begin(), queued.end(), 'T', ' ');
+    std::printf("%-19s  %-10s  %-24s  %-20s  %-30s  %s\n", queued.c_str(),
                 str(h, "status").c_str(), clip(str(h, "name"), 24).c_str(), clip(token, 20).c_str(),
                 clip(str(h, "mechanism_type") + ":" + str(h, "mechanism"), 30).c_str(), detail.c_str());
   }

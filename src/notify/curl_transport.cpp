@@ -39,12 +39,23 @@ std::size_t keep_head(char* data, std::size_t size, std::size_t n, void* user) {
   return size * n;
 }
 
-void common_options(CURL* c, std::chrono::seconds connect_timeout, std::chrono::seconds timeout, char* errbuf) {
+// Non-zero aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+int check_cancelled(void* cancelled, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(cancelled)->load() ? 1 : 0;
+}
+
+void common_options(CURL* c, std::chrono::seconds connect_timeout, std::chrono::seconds timeout, char* errbuf,
+                    std::atomic<bool>& cancelled) {
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // we run on a worker thread
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(connect_timeout.count()));
   curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(timeout.count()));
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &check_cancelled);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &cancelled);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 }
+
+Error cancelled_error() { return Error{503, "delivery_cancelled", "Gatehouse is stopping; sent after the restart"}; }
 
 Error transfer_error(CURLcode rc, const char* errbuf, long response_code, const char* what) {
   std::string msg = std::string(what) + ": " + curl_easy_strerror(rc);
@@ -58,11 +69,12 @@ Error transfer_error(CURLcode rc, const char* errbuf, long response_code, const 
 Result<void> CurlTransport::send_email(const EmailMessage& m) {
   if (!smtp_.configured())
     return Error{503, "smtp_not_configured", "no SMTP server is configured ([smtp] url or GATEHOUSE_SMTP_URL)"};
+  if (cancelled_) return cancelled_error();
   Easy curl(curl_easy_init());
   if (!curl) return internal_error("curl_init", "cannot initialise libcurl");
   CURL* c = curl.get();
   char errbuf[CURL_ERROR_SIZE] = {0};
-  common_options(c, connect_timeout_, timeout_, errbuf);
+  common_options(c, connect_timeout_, timeout_, errbuf, cancelled_);
   const std::string text = format_email(m, smtp_.from);
   Upload upload{text};
   const std::string mail_from = "<" + address_of(smtp_.from) + ">";
@@ -90,11 +102,12 @@ Result<void> CurlTransport::send_email(const EmailMessage& m) {
 }
 
 Result<void> CurlTransport::post_webhook(std::string_view url, std::string_view secret, std::string_view json_body) {
+  if (cancelled_) return cancelled_error();
   Easy curl(curl_easy_init());
   if (!curl) return internal_error("curl_init", "cannot initialise libcurl");
   CURL* c = curl.get();
   char errbuf[CURL_ERROR_SIZE] = {0};
-  common_options(c, connect_timeout_, timeout_, errbuf);
+  common_options(c, connect_timeout_, timeout_, errbuf, cancelled_);
   curl_slist* raw = curl_slist_append(nullptr, "Content-Type: application/json");
   raw = curl_slist_append(raw, "User-Agent: Gatehouse-Alerts/0.1");
   raw = curl_slist_append(raw, "Expect:");  // no 100-continue round trip

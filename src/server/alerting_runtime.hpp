@@ -20,8 +20,11 @@ class AlertingRuntime {
   Alerting& alerting() { return alerting_; }
   // Prints where emails go, releases claims a crash left, starts the worker (which scans at once).
   void start();
-  // Joins the worker; a send in progress finishes first, bounded by its timeouts.
-  void stop() { worker_.stop(); }
+  // Aborts a send in progress (the message stays pending) and joins the worker.
+  void stop() {
+    transport_.cancel();
+    worker_.stop();
+  }
 
  private:
   AlertingRuntime(SqliteStore& store, std::unique_ptr<SqliteAlertStore> alerts, Clock& clock, Random& random,

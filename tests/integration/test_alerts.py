@@ -165,14 +165,14 @@ class SmtpDown(unittest.TestCase):
         s.create_policy("ops", emails=["ops@example.com"])
         # Delivery was tried and failed; the message waits.
         h = poll(lambda: [x for x in s.history() if x["attempts"] >= 1 and x["last_error"]], "a failed attempt")[0]
-        self.assertEqual(h["status"], "pending")
+        self.assertIn(h["status"], ("pending", "sending"))
         self.assertIsNone(h["sent"])
 
         # Gatehouse restarts while the server is still down: still pending, still one.
         s.restart()
         poll(lambda: s.history()[0]["attempts"] > h["attempts"], "an attempt after the restart")
         self.assertEqual(len(s.history()), 1)
-        self.assertEqual(s.history()[0]["status"], "pending")
+        self.assertIn(s.history()[0]["status"], ("pending", "sending"))
 
         smtp.start()  # the mail server is back
         got = smtp.wait_for(1)
@@ -246,7 +246,8 @@ class WebhookAlerts(unittest.TestCase):
         s.ok("POST", s.alerting("/destinations/webhooks/%s/test" % wid))
         h = poll(lambda: [x for x in s.history() if x["attempts"] >= 2], "two failed attempts")[0]
         self.assertIn("503", h["last_error"])
-        self.assertEqual(h["status"], "pending")
+        self.assertIn(h["status"], ("pending", "sending"))  # between attempts, or in one
+        self.assertIsNone(h["sent"])
         self.hook.status = 200
         post = self.hook.wait_for(1)[0]
         self.assertNotIn("cf-webhook-auth", {k.lower() for k in post.headers})  # no secret set
@@ -265,9 +266,12 @@ class AlertApi(unittest.TestCase):
         cls.server.cleanup()
 
     def state(self):
+        """Policies, webhooks (less their delivery times, which the worker moves on
+        its own) and the audit count."""
         s = self.server
-        return (s.ok("GET", s.alerting("/policies")), s.ok("GET", s.alerting("/destinations/webhooks")),
-                s.audit_count())
+        hooks = [{k: v for k, v in w.items() if k not in ("last_success", "last_failure")}
+                 for w in s.ok("GET", s.alerting("/destinations/webhooks"))]
+        return s.ok("GET", s.alerting("/policies")), hooks, s.audit_count()
 
     def refused(self, method, path, body=None, status=400, names=None, **kw):
         s = self.server
