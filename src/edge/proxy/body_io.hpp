@@ -10,6 +10,7 @@
 #include "edge/proxy/stream.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/compose.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -20,6 +21,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <string_view>
@@ -70,15 +72,31 @@ inline void add_body_piece(BufferList& list, char (&storage)[20], const char* da
   }
 }
 
-// Writes everything in `buffers` within `timeout`.
+// Writes everything in `buffers` within `timeout`; completes with (error_code).
+// A composed operation rather than a coroutine: per body piece it allocates nothing
+// (a nested coroutine frame would be allocated per call).
+template <class Buffers, class Token>
+auto async_write_all(Stream& s, Deadline& deadline, const Buffers& buffers, Deadline::clock::duration timeout,
+                     Token&& token) {
+  return boost::asio::async_compose<Token, void(boost::system::error_code)>(
+      [&s, &deadline, buffers, timeout, started = false](auto& self, boost::system::error_code ec = {},
+                                                         std::size_t = 0) mutable {
+        if (!started) {
+          started = true;
+          deadline.arm_write(timeout);
+          boost::asio::async_write(s, buffers, std::move(self));
+          return;
+        }
+        deadline.disarm_write();
+        self.complete(ec);
+      },
+      token, s);
+}
+
+// The awaitable form: `auto [ec] = co_await write_all(...)`.
 template <class Buffers>
-boost::asio::awaitable<boost::system::error_code> write_all(Stream& s, Deadline& deadline, const Buffers& buffers,
-                                                            Deadline::clock::duration timeout) {
-  deadline.arm_write(timeout);
-  auto [ec, n] = co_await boost::asio::async_write(s, buffers, kAsTuple);
-  deadline.disarm_write();
-  (void)n;
-  co_return ec;
+auto write_all(Stream& s, Deadline& deadline, const Buffers& buffers, Deadline::clock::duration timeout) {
+  return async_write_all(s, deadline, buffers, timeout, kAsTuple);
 }
 
 // True for the ways a peer ends a connection: EOF, or (TLS) a close without close_notify.
@@ -107,45 +125,61 @@ std::pair<boost::system::error_code, std::size_t> parse_buffered_body(boost::bea
   return {ec, got};
 }
 
-// Reads the next piece of the body of `parser` (whose head is done) into out[0, cap).
-// Parses what is buffered before reading the socket; returns as soon as some body
-// bytes are available (so streamed responses such as server-sent events flow), or
-// the body is complete (then the count may be 0). A body delimited by the end of the
-// connection completes at EOF. Each socket read must complete within `timeout`.
-template <class Parser>
-boost::asio::awaitable<std::pair<boost::system::error_code, std::size_t>> read_body_some(
-    Stream& s, Deadline& deadline, boost::beast::flat_buffer& buffer, Parser& parser, char* out, std::size_t cap,
-    Deadline::clock::duration timeout) {
+// Reads the next piece of the body of `parser` (whose head is done) into out[0, cap);
+// completes with (error_code, bytes). Parses what is buffered before reading the
+// socket; completes as soon as some body bytes are available (so streamed responses
+// such as server-sent events flow), or the body is complete (then the count may be
+// 0). A body delimited by the end of the connection completes at EOF. Each socket
+// read must complete within `timeout`. A composed operation, like async_write_all.
+template <class Parser, class Token>
+auto async_read_body_some(Stream& s, Deadline& deadline, boost::beast::flat_buffer& buffer, Parser& parser, char* out,
+                          std::size_t cap, Deadline::clock::duration timeout, Token&& token) {
   namespace bhttp = boost::beast::http;
-  auto& body = parser.get().body();
-  body.data = out;
-  body.size = cap;
-  parser.eager(true);
-  while (!parser.is_done()) {
-    if (buffer.size() != 0) {
-      boost::system::error_code ec;
-      const auto used = parser.put(buffer.data(), ec);
-      buffer.consume(used);
-      if (ec == bhttp::error::need_buffer) break;  // `out` is full
-      if (ec && ec != bhttp::error::need_more) co_return std::pair{ec, std::size_t{0}};
-      if (parser.is_done() || body.size != cap) break;  // do not wait for more when we have some
-    }
-    deadline.arm_read(timeout);
-    auto [ec, n] = co_await s.async_read_some(buffer.prepare(kReadBytes), kAsTuple);
-    deadline.disarm_read();
-    buffer.commit(n);
-    if (is_eof(ec)) {
-      boost::system::error_code eof_ec;
-      parser.put_eof(eof_ec);  // completes a close-delimited body; partial_message otherwise
-      if (eof_ec) co_return std::pair{eof_ec, std::size_t{0}};
-      break;
-    }
-    if (ec) co_return std::pair{ec, std::size_t{0}};
-  }
-  const std::size_t got = cap - body.size;
-  body.data = nullptr;
-  body.size = 0;
-  co_return std::pair{boost::system::error_code{}, got};
+  return boost::asio::async_compose<Token, void(boost::system::error_code, std::size_t)>(
+      [&s, &deadline, &buffer, &parser, out, cap, timeout, reading = false](
+          auto& self, boost::system::error_code ec = {}, std::size_t n = 0) mutable {
+        auto& body = parser.get().body();
+        auto finish = [&](boost::system::error_code result) {
+          const std::size_t got = result ? 0 : cap - body.size;
+          body.data = nullptr;
+          body.size = 0;
+          self.complete(result, got);
+        };
+        if (!reading) {
+          body.data = out;
+          body.size = cap;
+          parser.eager(true);
+        } else {
+          reading = false;
+          deadline.disarm_read();
+          buffer.commit(n);
+          if (is_eof(ec)) {
+            boost::system::error_code eof_ec;
+            parser.put_eof(eof_ec);  // completes a close-delimited body; partial_message otherwise
+            return finish(eof_ec);
+          }
+          if (ec) return finish(ec);
+        }
+        if (!parser.is_done() && buffer.size() != 0) {
+          boost::system::error_code pec;
+          buffer.consume(parser.put(buffer.data(), pec));
+          if (pec == bhttp::error::need_buffer) return finish({});  // `out` is full
+          if (pec && pec != bhttp::error::need_more) return finish(pec);
+        }
+        if (parser.is_done() || body.size != cap) return finish({});  // do not wait when we have some
+        reading = true;
+        deadline.arm_read(timeout);
+        // One read can fill one piece: fewer system calls per byte on large bodies.
+        s.async_read_some(buffer.prepare(std::max(cap, kReadBytes)), std::move(self));
+      },
+      token, s);
+}
+
+// The awaitable form: `auto [ec, n] = co_await read_body_some(...)`.
+template <class Parser>
+auto read_body_some(Stream& s, Deadline& deadline, boost::beast::flat_buffer& buffer, Parser& parser, char* out,
+                    std::size_t cap, Deadline::clock::duration timeout) {
+  return async_read_body_some(s, deadline, buffer, parser, out, cap, timeout, kAsTuple);
 }
 
 }  // namespace gatehouse::edge

@@ -88,7 +88,8 @@ asio::awaitable<ForwardOutcome> Forwarder::run(ClientConnection& client, Request
       conn_ = std::move(connected.connection);
     }
     const bool reused = conn_->reused;
-    if (const auto ec = co_await write_all(conn_->stream, conn_->deadline, asio::buffer(request_head_), up.timeouts.idle)) {
+    if (auto [ec] = co_await write_all(conn_->stream, conn_->deadline, asio::buffer(request_head_), up.timeouts.idle);
+        ec) {
       const bool expired = conn_->deadline.expired();
       conn_.reset();
       // A pooled connection the origin had closed: nothing reached it, try a fresh one.
@@ -133,7 +134,7 @@ asio::awaitable<void> Forwarder::upload(ClientConnection& client, RequestParser&
     char size_line[20];
     add_body_piece(list, size_line, lease.data(), n, request_framing_, last);
     if (!list.empty()) {
-      const auto wec = co_await write_all(u.stream, u.deadline, list, up.timeouts.idle);
+      auto [wec] = co_await write_all(u.stream, u.deadline, list, up.timeouts.idle);
       if (x_.aborted) co_return;
       if (wec) {
         // The origin stopped reading. It may have answered already (413, 401): the
@@ -195,7 +196,8 @@ asio::awaitable<void> Forwarder::download(ClientConnection& client, RequestParse
       hp.switching = true;
       write_response_head(response_head_, res, response_tokens_, hp, forward.add_response_headers);
       x_.response_started = true;
-      if (co_await write_all(client.stream, client.deadline, asio::buffer(response_head_), client_timeout)) {
+      if (auto [wec] = co_await write_all(client.stream, client.deadline, asio::buffer(response_head_), client_timeout);
+          wec) {
         x_.client_failed = true;
         co_return;
       }
@@ -208,7 +210,8 @@ asio::awaitable<void> Forwarder::download(ClientConnection& client, RequestParse
       response_tokens_.parse(res);
       ResponseHeadParams hp;
       write_response_head(response_head_, res, response_tokens_, hp, kNoHeaders);
-      if (co_await write_all(client.stream, client.deadline, asio::buffer(response_head_), client_timeout)) {
+      if (auto [wec] = co_await write_all(client.stream, client.deadline, asio::buffer(response_head_), client_timeout);
+          wec) {
         x_.client_failed = true;
         abort_upload(client, request);
         u.stream.close();
@@ -245,7 +248,7 @@ asio::awaitable<void> Forwarder::download(ClientConnection& client, RequestParse
   list.add(response_head_);
   add_body_piece(list, size_line, lease.data(), first, response_framing_, last);
   x_.response_started = true;
-  if (co_await write_all(client.stream, client.deadline, list, client_timeout)) {
+  if (auto [ec] = co_await write_all(client.stream, client.deadline, list, client_timeout); ec) {
     x_.client_failed = true;
     abort_upload(client, request);
     u.stream.close();
@@ -264,7 +267,8 @@ asio::awaitable<void> Forwarder::download(ClientConnection& client, RequestParse
     last = response_->is_done();
     BufferList piece;
     add_body_piece(piece, size_line, lease.data(), n, response_framing_, last);
-    if (!piece.empty() && co_await write_all(client.stream, client.deadline, piece, client_timeout)) {
+    if (piece.empty()) continue;
+    if (auto [wec] = co_await write_all(client.stream, client.deadline, piece, client_timeout); wec) {
       x_.client_failed = true;
       abort_upload(client, request);
       u.stream.close();

@@ -28,7 +28,8 @@ boost::asio::awaitable<boost::system::error_code> send_local_response(Stream& st
   BufferList list;
   list.add(scratch);
   if (!head_request && !status_has_no_body(static_cast<unsigned>(r.status))) list.add(r.body);
-  co_return co_await write_all(stream, deadline, list, timeout);
+  auto [ec] = co_await write_all(stream, deadline, list, timeout);
+  co_return ec;
 }
 
 }  // namespace gatehouse::edge

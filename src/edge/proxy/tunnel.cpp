@@ -30,7 +30,7 @@ struct Tunnel {
 
   asio::awaitable<void> pump(TunnelEnd& from, TunnelEnd& to, BufferPool::Lease buf) {
     if (from.pending.size() != 0) {
-      const auto ec = co_await write_all(to.stream, to.deadline, from.pending.data(), idle);
+      auto [ec] = co_await write_all(to.stream, to.deadline, from.pending.data(), idle);
       from.pending.consume(from.pending.size());
       if (ec || closed) {
         close_both();
@@ -51,7 +51,7 @@ struct Tunnel {
         co_return;
       }
       touch();
-      const auto wec = co_await write_all(to.stream, to.deadline, asio::buffer(buf.data(), n), idle);
+      auto [wec] = co_await write_all(to.stream, to.deadline, asio::buffer(buf.data(), n), idle);
       if (closed) co_return;
       if (wec) {
         close_both();
