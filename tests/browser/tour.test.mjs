@@ -114,6 +114,23 @@ test('badges: expired, expiring within 7 days, non-expiring, disabled', async ()
   await page.close();
 });
 
+test('disable (after a confirmation naming the token) and enable again', async () => {
+  const page = await browser.context.newPage();
+  await signIn(page, srv);
+  const row = page.locator('tr', { hasText: 'ci-deploy' });
+  await page.getByRole('button', { name: 'Disable ci-deploy' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Disable “ci-deploy”?' });
+  await confirm.getByRole('button', { name: 'Disable ci-deploy' }).click();
+  await row.getByText('Disabled', { exact: true }).waitFor();
+  let t = (await adminApi(srv, 'GET', '/access/service_tokens?name=ci-deploy')).body.result[0];
+  assert.equal(t.enabled, false);
+  await page.getByRole('button', { name: 'Enable ci-deploy' }).click();
+  await row.getByText('Disabled', { exact: true }).waitFor({ state: 'detached' });
+  t = (await adminApi(srv, 'GET', '/access/service_tokens?name=ci-deploy')).body.result[0];
+  assert.equal(t.enabled, true);
+  await page.close();
+});
+
 test('paging: 20 tokens a page, Previous and Next', async () => {
   for (let i = 0; i < 20; i++) {
     const r = await adminApi(srv, 'POST', '/access/service_tokens', { name: `bulk-${String(i).padStart(2, '0')}` });
