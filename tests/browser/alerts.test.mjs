@@ -46,11 +46,26 @@ test('add an Expiring Access Service Token alert with two recipients', async (t)
   await signIn(page, srv);
   await page.getByRole('link', { name: 'Notifications' }).click();
   await page.getByText('No alerts yet').waitFor();
+
+  // A webhook destination first, to pick in the alert.
+  await page.getByRole('button', { name: 'Add a webhook destination' }).click();
+  const hook = page.getByRole('dialog', { name: 'Add a webhook destination' });
+  await hook.getByLabel('Name').fill('ops-hook');
+  await hook.getByLabel('URL').fill('http://127.0.0.1:9/hook');
+  await hook.getByLabel('Secret (optional)').fill('s3cret-for-the-receiver');
+  await hook.getByRole('button', { name: 'Save destination' }).click();
+  await hook.waitFor({ state: 'detached' });
+  await page.locator('tr', { hasText: 'ops-hook' }).waitFor();
+  const hooks = (await adminApi(srv, 'GET', '/alerting/v3/destinations/webhooks')).body.result;
+  assert.equal(hooks.length, 1);
+  assert.ok(!JSON.stringify(hooks).includes('s3cret-for-the-receiver'), 'the secret is write-only');
+
   await page.getByRole('button', { name: 'Add an alert' }).first().click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Alert name').fill('tokens expiring');
   await dialog.getByLabel('Description (optional)').fill('tell ops a week ahead');
   await dialog.getByLabel('Email recipients').fill('ops@example.com\nsecurity@example.com');
+  await dialog.getByRole('checkbox', { name: /ops-hook/ }).check();
   await screenshot(page, 'alerts-add');
   await dialog.getByRole('button', { name: 'Save alert' }).click();
   await dialog.waitFor({ state: 'detached' });
@@ -71,6 +86,7 @@ test('add an Expiring Access Service Token alert with two recipients', async (t)
     ['ops@example.com', 'security@example.com'],
   );
   assert.ok(!policy.filters?.token_id?.length, 'no token filter: every token');
+  assert.deepEqual(policy.mechanisms.webhooks, [{ id: hooks[0].id }]);
 
   // Disable, then delete (through a confirmation naming the alert).
   await row.getByLabel('Enabled: tokens expiring').uncheck();
