@@ -1,6 +1,7 @@
 #pragma once
 // Small helpers shared by the alert services. Internal to src/service.
 #include "core/ids.hpp"
+#include "service/alert_payload.hpp"
 #include "service/alerts.hpp"
 
 #include <boost/json/object.hpp>
@@ -27,7 +28,7 @@ inline OutboxMessage test_message(Services& s, const AlertPolicy& policy, Outbox
   m.account_id = policy.account_id;
   m.policy_id = policy.id;
   m.policy_name = policy.name;
-  m.alert_type = "test";
+  m.alert_type = std::string(kTestAlertType);
   m.correlation_id = correlation;
   m.kind = kind;
   m.address = std::move(address);

@@ -151,7 +151,6 @@ Result<QueuedTest> test_webhook(Services& s, const Actor& actor, std::string_vie
   const std::string correlation = new_uuid(s.random);
   AlertPolicy none;  // a destination test belongs to no policy
   none.account_id = std::string(account_id);
-  none.name = "";
   QueuedTest out;
   out.messages.push_back(test_message(s, none, OutboxKind::webhook, w->id,
                                       serialize(test_payload(account_id, nullptr, &*w, now, correlation)), correlation,
