@@ -227,6 +227,9 @@ asio::awaitable<void> Forwarder::download(ClientConnection& client, RequestParse
   ResponseHeadParams hp;
   hp.plan = plan_response(res.result_int(), head_request_, length.has_value(), head.version, request.keep_alive());
   hp.plan.keep_alive = hp.plan.keep_alive && !env_.stopping;
+  // An answer before the whole request body arrived, from an origin that will not read
+  // the rest: the client connection cannot be reused, so say so.
+  if (!request.is_done() && (x_.upload_failed || !response_->keep_alive())) hp.plan.keep_alive = false;
   hp.content_length = length.value_or(0);
   hp.head_request = head_request_;
   hp.client_version = head.version;

@@ -235,7 +235,8 @@ void TestOrigin::serve_stream(Stream& stream, tcp::socket& socket, int index) {
       asio::write(stream, asio::buffer(std::string_view("HTTP/1.1 100 Continue\r\n\r\n")), ec);
       if (ec) return;
     }
-    while (!parser.is_done()) {
+    const bool early = answer_before_body_;
+    while (!early && !parser.is_done()) {
       parser.get().body().data = chunk.data();
       parser.get().body().size = chunk.size();
       bhttp::read(stream, buffer, parser, ec);
@@ -253,6 +254,7 @@ void TestOrigin::serve_stream(Stream& stream, tcp::socket& socket, int index) {
       handler = handler_;
     }
     OriginReply reply = handler(r);
+    if (early) reply.close = true;
     const bool websocket_upgrade = http::iequals(r.header("Upgrade"), "websocket");
     {
       std::lock_guard lock(mutex_);

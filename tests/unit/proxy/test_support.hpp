@@ -113,6 +113,9 @@ class TestOrigin {
   bool wait_for_requests(std::size_t n, std::chrono::milliseconds bound = kWait) const;
   void release();  // let `hang` replies proceed
   void set_handler(OriginHandler h);
+  // Answer as soon as the head arrives, without reading the body, then close
+  // (an origin refusing an upload early, e.g. with 413).
+  void answer_before_body(bool on) { answer_before_body_ = on; }
 
  private:
   void accept_loop();
@@ -126,6 +129,7 @@ class TestOrigin {
   std::uint16_t port_ = 0;
   std::atomic<int> connections_{0};
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> answer_before_body_{false};
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;
   OriginHandler handler_;
