@@ -2,6 +2,7 @@
 
 #include "core/ids.hpp"
 #include "crypto/crypto.hpp"
+#include "service/access_audit.hpp"
 #include "service/json_views.hpp"
 #include "service/organization.hpp"
 
@@ -10,32 +11,15 @@ namespace gatehouse {
 namespace {
 
 constexpr std::size_t kMaxNameChars = 256;
-constexpr int kUpdateAttempts = 5;
-
-AuditEvent audit(Services& s, const Actor& actor, std::string_view account_id, std::string action,
-                 std::string resource_type, std::string resource_id, std::string resource_name,
-                 std::string before, std::string after) {
-  AuditEvent e;
-  e.id = new_uuid(s.random);
-  e.account_id = std::string(account_id);
-  e.when = s.clock.now();
-  e.actor = actor;
-  e.action = std::move(action);
-  e.resource_type = std::move(resource_type);
-  e.resource_id = std::move(resource_id);
-  e.resource_name = std::move(resource_name);
-  e.before_json = std::move(before);
-  e.after_json = std::move(after);
-  e.interface = actor.type == "api_token" ? "api" : actor.type;
-  return e;
-}
+using access_detail::audit_event;
+using access_detail::kUpdateAttempts;
 
 AuditEvent token_audit(Services& s, const Actor& actor, std::string action, const ServiceToken* before,
                        const ServiceToken& after_or_subject, bool deleted = false) {
   const ServiceToken& t = after_or_subject;
-  return audit(s, actor, t.account_id, std::move(action), "access.service_token", t.id, t.name,
-               before ? serialize(to_json(*before)) : std::string(),
-               deleted ? std::string() : serialize(to_json(t)));
+  return audit_event(s, actor, t.account_id, std::move(action), "access.service_token", t.id, t.name,
+                     before ? serialize(to_json(*before)) : std::string(),
+                     deleted ? std::string() : serialize(to_json(t)));
 }
 
 Error token_not_found(std::string_view id) {
@@ -90,8 +74,8 @@ Result<std::optional<Bootstrap>> bootstrap_if_empty(Services& s) {
   if (!accounts->empty()) return std::optional<Bootstrap>();
   Account account{new_hex(s.random, 16), "Gatehouse", s.clock.now()};
   const Actor system{"system", "gatehouse", "first start"};
-  auto event = audit(s, system, account.id, "account.create", "account", account.id, account.name, "",
-                     serialize(to_json(account)));
+  auto event = audit_event(s, system, account.id, "account.create", "account", account.id, account.name, "",
+                           serialize(to_json(account)));
   if (auto r = s.store.create_account(account, event); !r) return r.error();
   if (auto org = get_organization(s, account.id); !org) return org.error();
   auto token = create_api_token(s, system, account.id, "initial admin token", Scope::edit, std::nullopt);
@@ -115,8 +99,8 @@ Result<CreatedApiToken> create_api_token(Services& s, const Actor& actor, std::s
   out.record.token_hash = sha256_hex(out.token);
   out.record.created_at = now;
   out.record.expires_at = expires_at;
-  auto event = audit(s, actor, account_id, "api_token.create", "api_token", out.record.id, out.record.name, "",
-                     serialize(to_json(out.record, now)));
+  auto event = audit_event(s, actor, account_id, "api_token.create", "api_token", out.record.id, out.record.name, "",
+                           serialize(to_json(out.record, now)));
   if (auto r = s.store.create_api_token(out.record, event); !r) return r.error();
   return out;
 }
@@ -132,8 +116,8 @@ Result<ApiToken> revoke_api_token(Services& s, const Actor& actor, std::string_v
   const Time now = s.clock.now();
   ApiToken after = before;
   after.revoked_at = now;
-  auto event = audit(s, actor, account_id, "api_token.revoke", "api_token", before.id, before.name,
-                     serialize(to_json(before, now)), serialize(to_json(after, now)));
+  auto event = audit_event(s, actor, account_id, "api_token.revoke", "api_token", before.id, before.name,
+                           serialize(to_json(before, now)), serialize(to_json(after, now)));
   auto revoked = s.store.revoke_api_token(account_id, id, now, event);
   if (!revoked) return revoked.error();
   if (!*revoked) return conflict("api_token_revoked", "API token \"" + before.name + "\" is already revoked");
