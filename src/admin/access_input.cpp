@@ -13,24 +13,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string kind_of(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "a boolean";
-    case json::kind::int64:
-    case json::kind::uint64:
-    case json::kind::double_: return "a number";
-    case json::kind::string: return "a string";
-    case json::kind::array: return "an array";
-    case json::kind::object: return "an object";
-  }
-  return "a value";
-}
-
-Error wrong_type(const std::string& field, std::string_view expected, const json::value& v) {
-  return bad_request("invalid_field_type", field + " must be " + std::string(expected) + ", got " + kind_of(v));
-}
-
 // An integer, also when written as a whole double (5.0); 400 otherwise.
 Result<std::int64_t> as_integer(const json::value& v, const std::string& field) {
   if (v.is_int64()) return v.as_int64();

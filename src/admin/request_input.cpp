@@ -9,9 +9,7 @@ namespace gatehouse::admin {
 
 namespace json = boost::json;
 
-namespace {
-
-std::string type_name(const json::value& v) {
+std::string json_type_name(const json::value& v) {
   switch (v.kind()) {
     case json::kind::null: return "null";
     case json::kind::bool_: return "a boolean";
@@ -27,8 +25,10 @@ std::string type_name(const json::value& v) {
 
 Error wrong_type(std::string_view key, std::string_view expected, const json::value& v) {
   return bad_request("invalid_field_type",
-                     std::string(key) + " must be " + std::string(expected) + ", got " + type_name(v));
+                     std::string(key) + " must be " + std::string(expected) + ", got " + json_type_name(v));
 }
+
+namespace {
 
 bool is_json_media_type(std::string_view content_type) {
   const auto semi = content_type.find(';');
@@ -53,7 +53,8 @@ Result<json::object> json_body(const http::Request& req) {
   boost::system::error_code ec;
   json::value v = json::parse(req.body, ec, {}, options);
   if (ec) return bad_request("malformed_json", "the request body is not valid JSON: " + ec.message());
-  if (!v.is_object()) return bad_request("malformed_json", "the request body must be a JSON object, got " + type_name(v));
+  if (!v.is_object())
+    return bad_request("malformed_json", "the request body must be a JSON object, got " + json_type_name(v));
   return std::move(v.as_object());
 }
 

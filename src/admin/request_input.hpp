@@ -8,6 +8,7 @@
 #include "store/store.hpp"
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include <map>
 #include <optional>
@@ -18,6 +19,12 @@ namespace gatehouse::admin {
 // An absent or empty body is {}. A non-empty body must be declared application/json
 // (else 415) and be one JSON object (else 400).
 Result<boost::json::object> json_body(const http::Request& req);
+
+// How a JSON value is named in an error: "a string", "an array", "null", …
+std::string json_type_name(const boost::json::value& v);
+
+// The 400 invalid_field_type error: "<key> must be <expected>, got <json_type_name(v)>".
+Error wrong_type(std::string_view key, std::string_view expected, const boost::json::value& v);
 
 // Optional fields: absent or null = not given; any other wrong type is a 400.
 Result<std::optional<std::string>> string_field(const boost::json::object& o, std::string_view key);
