@@ -43,21 +43,6 @@ std::string resolve_token(AccountApi& a, const std::string& ref) {
 
 }  // namespace
 
-AccountApi connect_account(const ApiOptions& api) {
-  if (api.api_token.empty())
-    throw std::runtime_error("no API token: pass --api-token or set GATEHOUSE_TOKEN "
-                             "(create one with gatehouse admin-token create --data-dir DIR --name NAME)");
-  ApiClient client(api.addr, api.api_token);
-  std::string account = api.account;
-  if (account.empty()) {
-    auto accounts = client.call("GET", "/client/v4/accounts");
-    if (!accounts.is_array() || accounts.as_array().empty())
-      throw std::runtime_error("the API token sees no account; pass --account");
-    account = str(accounts.as_array()[0].as_object(), "id");
-  }
-  return AccountApi{std::move(client), "/client/v4/accounts/" + url_encode(account)};
-}
-
 json::array get_all(ApiClient& client, const std::string& path) {
   json::array all;
   const char sep = path.find('?') == std::string::npos ? '?' : '&';
@@ -68,13 +53,6 @@ json::array get_all(ApiClient& client, const std::string& path) {
     if (r.as_array().size() < static_cast<std::size_t>(kPageSize)) break;
   }
   return all;
-}
-
-std::string str(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (v == nullptr || v->is_null()) return {};
-  if (v->is_string()) return std::string(v->as_string());
-  return json::serialize(*v);
 }
 
 std::string resolve_app(AccountApi& a, const std::string& ref) {

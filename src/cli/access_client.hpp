@@ -12,19 +12,9 @@
 
 namespace gatehouse::cli {
 
-struct AccountApi {
-  ApiClient client;
-  std::string base;  // "/client/v4/accounts/{account_id}"
-};
-
-AccountApi connect_account(const ApiOptions& api);
-
 // Every item of a list endpoint, page by page until an empty one. `path` may carry a
 // query already.
 boost::json::array get_all(ApiClient& client, const std::string& path);
-
-// A field as text ("" when absent or null; non-strings serialised).
-std::string str(const boost::json::object& o, std::string_view key);
 
 // An app by id, exact name or domain; a policy by id or exact name (reusable ones, or
 // those of `app_id`). Ambiguous or unknown names are errors naming the choices.

@@ -107,4 +107,26 @@ json::value ApiClient::call(const std::string& method, const std::string& path,
   throw std::runtime_error(message);
 }
 
+std::string str(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return {};
+  if (v->is_string()) return std::string(v->as_string());
+  return json::serialize(*v);
+}
+
+AccountApi connect_account(const ApiOptions& api) {
+  if (api.api_token.empty())
+    throw std::runtime_error("no API token: pass --api-token or set GATEHOUSE_TOKEN "
+                             "(create one with gatehouse admin-token create --data-dir DIR --name NAME)");
+  ApiClient client(api.addr, api.api_token);
+  std::string account = api.account;
+  if (account.empty()) {
+    auto accounts = client.call("GET", "/client/v4/accounts");
+    if (!accounts.is_array() || accounts.as_array().empty())
+      throw std::runtime_error("the API token sees no account; pass --account");
+    account = str(accounts.as_array()[0].as_object(), "id");
+  }
+  return AccountApi{std::move(client), "/client/v4/accounts/" + url_encode(account)};
+}
+
 }  // namespace gatehouse::cli

@@ -1,10 +1,14 @@
 #pragma once
 // A small synchronous client of the admin API (libcurl), for the CLI's resource
 // commands. Failures come back as a message ready for stderr.
+#include "cli/commands.hpp"
+
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace gatehouse::cli {
 
@@ -31,5 +35,17 @@ class ApiClient {
 };
 
 std::string url_encode(const std::string& s);
+
+// A field as text ("" when absent or null; non-strings serialised).
+std::string str(const boost::json::object& o, std::string_view key);
+
+struct AccountApi {
+  ApiClient client;
+  std::string base;  // "/client/v4/accounts/{account_id}"
+};
+
+// The client of `api` and its account: --account, else the first the token sees.
+// Throws std::runtime_error without a token or an account.
+AccountApi connect_account(const ApiOptions& api);
 
 }  // namespace gatehouse::cli

@@ -19,13 +19,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string str(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (v == nullptr || v->is_null()) return {};
-  if (v->is_string()) return std::string(v->as_string());
-  return json::serialize(*v);
-}
-
 std::string relative(const std::string& rfc3339) {
   auto t = parse_rfc3339(rfc3339, "time");
   if (!t) return rfc3339;
@@ -110,18 +103,8 @@ struct Context {
 };
 
 Context connect(const ApiOptions& api) {
-  if (api.api_token.empty())
-    throw std::runtime_error("no API token: pass --api-token or set GATEHOUSE_TOKEN "
-                             "(create one with gatehouse admin-token create --data-dir DIR --name NAME)");
-  ApiClient client(api.addr, api.api_token);
-  std::string account = api.account;
-  if (account.empty()) {
-    auto accounts = client.call("GET", "/client/v4/accounts");
-    if (!accounts.is_array() || accounts.as_array().empty())
-      throw std::runtime_error("the API token sees no account; pass --account");
-    account = str(accounts.as_array()[0].as_object(), "id");
-  }
-  return Context{std::move(client), "/client/v4/accounts/" + url_encode(account) + "/access/service_tokens"};
+  AccountApi a = connect_account(api);
+  return Context{std::move(a.client), a.base + "/access/service_tokens"};
 }
 
 // A token may be named by id, by exact name, or by client_id.
