@@ -1,6 +1,7 @@
 """Helpers for the edge tests (test_edge_*.py, test_verifiers.py, test_forward_auth.py):
 requests to the edge listener with an explicit Host, raw bytes over a socket, JWT and
-Set-Cookie parsing, and Access apps/policies created through the admin API.
+Set-Cookie parsing, Access apps/policies created through the admin API, and
+EdgeServerTestCase: a server and an origin shared by a test class.
 
 Stdlib only (PyJWT is used by the tests that need it, not here).
 """
@@ -10,10 +11,12 @@ import http.client
 import json
 import socket
 import ssl
+import unittest
 import urllib.parse
 import uuid
 
-from gatehouse_server import HTTP_TIMEOUT, Reply
+from gatehouse_server import HTTP_TIMEOUT, GatehouseServer, Reply
+from origin_recorder import OriginRecorder
 
 CF_RAY = "Cf-Ray"
 
@@ -197,3 +200,32 @@ def https_context_for(cert_file):
     ctx = ssl.create_default_context(cafile=cert_file)
     ctx.check_hostname = False  # the edge is addressed as 127.0.0.1; the cert names the app host
     return ctx
+
+
+# ---- a server and an origin for a test class
+
+
+class EdgeServerTestCase(unittest.TestCase):
+    """Starts an OriginRecorder (cls.origin) and a real `gatehouse serve` (cls.server) once
+    for the class, with cls.apps making apps that forward to the origin; stops both after
+    the class. Subclasses extend setUpClass (call super() first)."""
+    server = origin = apps = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.origin = OriginRecorder().start()
+        try:
+            cls.server = GatehouseServer().start()
+        except BaseException:
+            cls.origin.stop()
+            raise
+        cls.apps = Apps(cls.server, cls.origin.url)
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            if cls.server:
+                cls.server.cleanup()
+        finally:
+            if cls.origin:
+                cls.origin.stop()

@@ -27,10 +27,8 @@ import jwt as pyjwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from edge_client import (Apps, b64url_decode, b64url_encode, edge_request, host_of, jwt_encode_unsigned, jwt_parts,
-                         raw_exchange, service_headers, unique, with_payload)
-from gatehouse_server import GatehouseServer
-from origin_recorder import OriginRecorder
+from edge_client import (Apps, EdgeServerTestCase, b64url_decode, b64url_encode, edge_request, host_of,
+                         jwt_encode_unsigned, jwt_parts, raw_exchange, service_headers, unique, with_payload)
 
 KIB = 1024
 
@@ -42,21 +40,13 @@ def jwk_to_pem(jwk):
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-class EdgeAttacksTest(unittest.TestCase):
-    server = origin = None
-
+class EdgeAttacksTest(EdgeServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.origin = OriginRecorder().start()
-        try:
-            cls.server = GatehouseServer().start()
-        except BaseException:
-            cls.origin.stop()
-            raise
-        apps = Apps(cls.server, cls.origin.url)
+        super().setUpClass()
         cls.tok = cls.server.create_token(unique("atk"))
-        cls.app_a = apps.token_app("a", [cls.tok])
-        cls.app_b = apps.token_app("b", [cls.tok])
+        cls.app_a = cls.apps.token_app("a", [cls.tok])
+        cls.app_b = cls.apps.token_app("b", [cls.tok])
         cls.host_a, cls.host_b = host_of(cls.app_a), host_of(cls.app_b)
         r = edge_request(cls.server.edge_url, cls.host_a, "/setup", headers=service_headers(cls.tok))
         assert r.status == 200, r
@@ -69,15 +59,6 @@ class EdgeAttacksTest(unittest.TestCase):
         cls.own_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         cls.own_pem = cls.own_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                 serialization.NoEncryption())
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            if cls.server:
-                cls.server.cleanup()
-        finally:
-            if cls.origin:
-                cls.origin.stop()
 
     def tearDown(self):
         # The server stays up and keeps serving after every attack.

@@ -20,10 +20,9 @@ import unittest
 import urllib.parse
 import uuid
 
-from edge_client import (Apps, b64url_decode, edge_request, host_of, jwt_parts, service_auth, service_headers,
-                         set_cookies, set_org, the_cookie, unique)
-from gatehouse_server import GatehouseServer, checksummed, parse_rfc3339, rfc3339
-from origin_recorder import OriginRecorder
+from edge_client import (EdgeServerTestCase, b64url_decode, edge_request, host_of, jwt_parts, service_auth,
+                         service_headers, set_cookies, set_org, the_cookie, unique)
+from gatehouse_server import checksummed, parse_rfc3339, rfc3339
 
 KID_RE = re.compile(r"^[0-9a-f]{64}$")
 RAY_RE = re.compile(r"^\S+$")
@@ -33,28 +32,11 @@ COOKIE_RE = re.compile(r"^CF_Authorization=([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A
 DENIAL_FIELDS = {"success", "status", "reason", "message", "ray_id"}
 
 
-class EdgeFlowTest(unittest.TestCase):
-    server = origin = None
-
+class EdgeFlowTest(EdgeServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.origin = OriginRecorder().start()
-        try:
-            cls.server = GatehouseServer().start()
-        except BaseException:
-            cls.origin.stop()
-            raise
-        cls.apps = Apps(cls.server, cls.origin.url)
+        super().setUpClass()
         cls.org = cls.server.ok("GET", cls.server.acct("/access/organizations"))
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            if cls.server:
-                cls.server.cleanup()
-        finally:
-            if cls.origin:
-                cls.origin.stop()
 
     # ---- helpers
 

@@ -13,38 +13,20 @@ import uuid
 import jwt as pyjwt
 from cryptography import x509
 
-from edge_client import Apps, b64url_encode, edge_request, host_of, jwt_parts, service_headers, unique, with_payload
-from gatehouse_server import GatehouseServer
-from origin_recorder import OriginRecorder
+from edge_client import (EdgeServerTestCase, b64url_encode, edge_request, host_of, jwt_parts, service_headers, unique,
+                         with_payload)
 
 
-class PyJwtVerifierTest(unittest.TestCase):
-    server = origin = None
-
+class PyJwtVerifierTest(EdgeServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.origin = OriginRecorder().start()
-        try:
-            cls.server = GatehouseServer().start()
-        except BaseException:
-            cls.origin.stop()
-            raise
-        apps = Apps(cls.server, cls.origin.url)
+        super().setUpClass()
         cls.tok = cls.server.create_token(unique("verify"))
-        cls.app_a = apps.token_app("va", [cls.tok])
-        cls.app_b = apps.token_app("vb", [cls.tok])
+        cls.app_a = cls.apps.token_app("va", [cls.tok])
+        cls.app_b = cls.apps.token_app("vb", [cls.tok])
         org = cls.server.ok("GET", cls.server.acct("/access/organizations"))
         cls.issuer = "https://" + org["auth_domain"]
         cls.certs_url = cls.server.edge_url + "/cdn-cgi/access/certs"
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            if cls.server:
-                cls.server.cleanup()
-        finally:
-            if cls.origin:
-                cls.origin.stop()
 
     def assertion(self, app):
         """The Cf-Access-Jwt-Assertion the origin received for a request with the token."""
