@@ -5,6 +5,8 @@
 #include "service/json_views.hpp"
 #include "service/signing_keys.hpp"
 
+#include <cmath>
+
 namespace gatehouse::admin {
 
 namespace json = boost::json;
@@ -32,15 +34,17 @@ http::Response update_interval(Call& call, Organization org) {
   if (!body) return fail(body.error());
   const auto* v = body->if_contains("key_rotation_interval_days");
   if (v == nullptr) return fail(bad_request("missing_field", "key_rotation_interval_days is required"));
-  if (!v->is_int64() && !v->is_uint64() && !(v->is_double() && v->as_double() == static_cast<double>(static_cast<long>(v->as_double()))))
-    return fail(bad_request("invalid_field_type", "key_rotation_interval_days must be a whole number"));
-  const double days = v->is_double() ? v->as_double() : static_cast<double>(v->is_int64() ? v->as_int64() : static_cast<std::int64_t>(v->as_uint64()));
+  if (!v->is_number()) return fail(bad_request("invalid_field_type", "key_rotation_interval_days must be a whole number"));
+  // Compared as a double before any conversion to int: 1e300 must be a 400, not UB.
+  const double days = v->to_number<double>();
+  if (days != std::floor(days)) return fail(bad_request("invalid_field_type", "key_rotation_interval_days must be a whole number"));
   if (days < kMinRotationDays || days > kMaxRotationDays)
     return fail(bad_request("invalid_rotation_interval", "key_rotation_interval_days must be from " +
                                                               std::to_string(kMinRotationDays) + " to " +
                                                               std::to_string(kMaxRotationDays)));
-  const Time expected = org.updated_at;
   const Time now = call.services.clock.now();
+  if (static_cast<int>(days) == org.key_rotation_interval_days) return ok(to_json(key_status(org, now)));  // unchanged
+  const Time expected = org.updated_at;
   Organization after = org;
   after.key_rotation_interval_days = static_cast<int>(days);
   after.updated_at = std::max(now, expected + std::chrono::microseconds(1));

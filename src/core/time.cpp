@@ -66,7 +66,7 @@ Result<Time> parse_rfc3339(std::string_view s, std::string_view field) {
                                               std::string(s.substr(0, 64)) + "\"");
   };
   std::size_t pos = 0;
-  int Y, M, D, h, m, sec;
+  int Y = 0, M = 0, D = 0, h = 0, m = 0, sec = 0;
   if (!read_digits(s, pos, 4, Y) || !expect(s, pos, '-') || !read_digits(s, pos, 2, M) ||
       !expect(s, pos, '-') || !read_digits(s, pos, 2, D) || !expect(s, pos, 'T', 't') ||
       !read_digits(s, pos, 2, h) || !expect(s, pos, ':') || !read_digits(s, pos, 2, m) ||
@@ -104,6 +104,9 @@ Result<Time> parse_rfc3339(std::string_view s, std::string_view field) {
   if (sec == 60) sec = 59;  // leap second: clamp, chrono has no representation for it
   Time t = time_point_cast<microseconds>(sys_days{ymd}) + hours{h} + minutes{m} + seconds{sec} +
            microseconds{micros} - minutes{offset_minutes};
+  // An offset can carry 9999-12-31 past the last instant RFC 3339 can write back.
+  if (year_month_day{floor<days>(t)}.year() > year{9999} || year_month_day{floor<days>(t)}.year() < year{0})
+    return fail();
   return t;
 }
 

@@ -51,11 +51,11 @@ Result<StoredSigningKey> new_key(Services& s, const MasterKey& master, const Org
   return stored;
 }
 
-Result<void> record_rotation(Services& s, const Actor& actor, Organization org, Time when) {
+Result<void> record_rotation(Services& s, const Actor& actor, Organization org, Time when, std::string_view kid) {
   const Time expected = org.updated_at;
   org.last_key_rotation_at = when;
   org.updated_at = std::max(when, expected + std::chrono::microseconds(1));
-  auto event = key_event(s, actor, org.account_id, "organization.key_rotation", "");
+  auto event = key_event(s, actor, org.account_id, "organization.key_rotation", kid);
   event.resource_type = "access.organization";
   event.resource_id = org.account_id;
   event.resource_name = org.name;
@@ -88,7 +88,7 @@ Result<bool> ensure_signing_key(Services& s, const MasterKey& master, const Orga
   const Actor system{"system", "gatehouse", "first start"};
   if (auto r = s.store.insert_signing_key(*key, key_event(s, system, org.account_id, "signing_key.create", key->kid)); !r)
     return r.error();
-  if (auto r = record_rotation(s, system, org, key->created_at); !r) return r.error();
+  if (auto r = record_rotation(s, system, org, key->created_at, key->kid); !r) return r.error();
   s.notify_changed();
   return true;
 }
@@ -108,7 +108,7 @@ Result<KeyStatus> rotate_signing_key(Services& s, const MasterKey& master, const
                                               key_event(s, actor, org.account_id, "signing_key.retire", old.kid));
           !r)
         return r.error();
-  if (auto r = record_rotation(s, actor, org, key->created_at); !r) return r.error();
+  if (auto r = record_rotation(s, actor, org, key->created_at, key->kid); !r) return r.error();
   s.notify_changed();
   auto fresh = s.store.find_organization(org.account_id);
   if (!fresh) return fresh.error();

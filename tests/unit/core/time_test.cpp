@@ -43,6 +43,12 @@ TEST(Rfc3339, RefusesMalformedWithTheFieldNamed) {
   }
 }
 
+TEST(Rfc3339, RefusesInstantsPastYear9999) {
+  // It could not be written back as RFC 3339 (five-digit year).
+  EXPECT_FALSE(parse_rfc3339("9999-12-31T23:59:59-23:59", "t"));
+  EXPECT_TRUE(parse_rfc3339("9999-12-31T23:59:59Z", "t"));
+}
+
 TEST(FakeClock, MovesOnlyWhenTold) {
   FakeClock clock(from_micros(5));
   EXPECT_EQ(to_micros(clock.now()), 5);
