@@ -8,8 +8,16 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gatehouse {
+
+// When one secret version was last used at the edge (compat.md §3).
+struct SecretUse {
+  int client_secret_version = 0;
+  Time last_seen_at{};
+  friend bool operator==(const SecretUse&, const SecretUse&) = default;
+};
 
 struct ServiceToken {
   std::string id;          // UUID
@@ -27,9 +35,19 @@ struct ServiceToken {
   std::optional<std::string> previous_secret_hash;
   std::optional<Time> previous_client_secret_expires_at;
   std::int64_t revision = 0;  // optimistic concurrency: bumped by every stored change
+  // Last use per secret version, newest version first. Read-only here: the store fills
+  // it from its usage table (written by the edge's last-seen flusher, never by updates).
+  std::vector<SecretUse> secret_last_seen;
 
   friend bool operator==(const ServiceToken&, const ServiceToken&) = default;
 };
+
+// When secret `version` was last used, if ever.
+inline std::optional<Time> secret_last_seen_at(const ServiceToken& t, int version) {
+  for (const auto& u : t.secret_last_seen)
+    if (u.client_secret_version == version) return u.last_seen_at;
+  return std::nullopt;
+}
 
 // Refresh: expires_at = max(now, expires_at) + one year; forever stays forever.
 void refresh(ServiceToken& t, Time now);

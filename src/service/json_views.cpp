@@ -1,5 +1,6 @@
 #include "service/json_views.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -25,6 +26,16 @@ json::object to_json(const ServiceToken& t) {
   o["last_seen_at"] = json_time(t.last_seen_at);
   o["client_secret_version"] = t.client_secret_version;
   o["previous_client_secret_expires_at"] = json_time(t.previous_client_secret_expires_at);
+  // Gatehouse extensions (compat.md §3): when each secret was last used, so a rotation's
+  // old secret can be retired as soon as it goes quiet.
+  o["client_secret_last_seen_at"] = json_time(secret_last_seen_at(t, t.client_secret_version));
+  o["previous_client_secret_last_seen_at"] =
+      t.previous_secret_hash ? json_time(secret_last_seen_at(t, t.client_secret_version - 1)) : json::value(nullptr);
+  json::array versions;
+  for (const auto& u : t.secret_last_seen)
+    versions.push_back(json::object{{"client_secret_version", u.client_secret_version},
+                                    {"last_seen_at", format_rfc3339(u.last_seen_at)}});
+  o["client_secret_versions_last_seen"] = std::move(versions);
   return o;
 }
 

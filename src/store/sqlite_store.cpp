@@ -1,6 +1,8 @@
 #include "store/sqlite_store.hpp"
 
 #include "store/migrations.hpp"
+#include "store/sqlite_component.hpp"
+#include "store/sqlite_token_usage.hpp"
 #include "store/sqlite_tx.hpp"
 
 namespace gatehouse {
@@ -64,6 +66,12 @@ void bind_token(Statement& s, const ServiceToken& t) {
   s.bind(14, t.previous_secret_hash).bind(15, t.previous_client_secret_expires_at).bind(16, t.revision);
 }
 
+// The token with its per-version last use (the snapshot loader does without).
+Result<std::optional<ServiceToken>> with_usage(sqlite3* db, ServiceToken t) {
+  if (auto r = sqlite::load_token_usage(db, t); !r) return r.error();
+  return std::optional<ServiceToken>(std::move(t));
+}
+
 std::string escape_like(std::string_view s) {
   std::string out;
   for (char c : s) {
@@ -107,6 +115,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
     if (auto r = exec(db, sql.c_str(), "migration " + std::to_string(v)); !r) return r.error();
     if (auto r = tx.commit(); !r) return r.error();
   }
+  // Every token read joins token_usage (last use per secret version).
+  if (auto r = migrate_component(db, "token_usage", token_usage_migrations()); !r) return r.error();
   return store;
 }
 
@@ -229,8 +239,11 @@ Result<bool> SqliteStore::update_service_token(const ServiceToken& t, const Audi
   return in_transaction(db_, event, [&]() -> Result<bool> {
     Statement s(db_,
                 "UPDATE service_tokens SET name = ?3, duration = ?5, duration_ns = ?6, enabled = ?7, "
-                "expires_at = ?8, updated_at = ?10, last_seen_at = ?11, secret_hash = ?12, "
-                "client_secret_version = ?13, previous_secret_hash = ?14, "
+                "expires_at = ?8, updated_at = ?10, "
+                // Never backwards: the last-seen flusher may have written a newer value
+                // since this token was read (store/sqlite_token_usage.hpp).
+                "last_seen_at = max(coalesce(last_seen_at, ?11), coalesce(?11, last_seen_at)), "
+                "secret_hash = ?12, client_secret_version = ?13, previous_secret_hash = ?14, "
                 "previous_client_secret_expires_at = ?15, revision = ?16 "
                 "WHERE id = ?1 AND account_id = ?2 AND client_id = ?4 AND created_at = ?9 AND revision = ?16 - 1");
     bind_token(s, t);
@@ -256,7 +269,7 @@ Result<std::optional<ServiceToken>> SqliteStore::find_service_token(std::string_
   Statement s(db_, std::string("SELECT ") + kTokenColumns + " FROM service_tokens WHERE account_id = ? AND id = ?");
   s.bind(1, account_id).bind(2, id);
   const int rc = s.step();
-  if (rc == SQLITE_ROW) return std::optional<ServiceToken>(read_token(s));
+  if (rc == SQLITE_ROW) return with_usage(db_, read_token(s));
   if (rc != SQLITE_DONE) return db_error(db_, "find service token");
   return std::optional<ServiceToken>();
 }
@@ -266,7 +279,7 @@ Result<std::optional<ServiceToken>> SqliteStore::find_service_token_by_client_id
   Statement s(db_, std::string("SELECT ") + kTokenColumns + " FROM service_tokens WHERE client_id = ?");
   s.bind(1, client_id);
   const int rc = s.step();
-  if (rc == SQLITE_ROW) return std::optional<ServiceToken>(read_token(s));
+  if (rc == SQLITE_ROW) return with_usage(db_, read_token(s));
   if (rc != SQLITE_DONE) return db_error(db_, "find service token");
   return std::optional<ServiceToken>();
 }
@@ -296,6 +309,8 @@ Result<PageOf<ServiceToken>> SqliteStore::list_service_tokens(const ServiceToken
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) out.items.push_back(read_token(s));
   if (rc != SQLITE_DONE) return db_error(db_, "list service tokens");
+  for (auto& t : out.items)
+    if (auto r = sqlite::load_token_usage(db_, t); !r) return r.error();
   return out;
 }
 

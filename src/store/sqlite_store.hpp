@@ -76,6 +76,7 @@ class SqliteStore final : public Store {
   Result<std::vector<ServiceToken>> list_all_service_tokens() override;
 
   Result<PageOf<AuditEvent>> list_audit_events(std::string_view account_id, PageRequest page) override;
+  Result<PageOf<AuditEvent>> query_audit_events(const AuditQuery& query) override;  // sqlite_audit_query.cpp
 
   // For component stores in the same database (store/sqlite_component.hpp): the
   // handle, used only while holding mutex().

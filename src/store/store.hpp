@@ -45,6 +45,20 @@ struct AppQuery {
   PageRequest page;
 };
 
+// Audit log filters (GET …/audit_logs); unset = any.
+struct AuditQuery {
+  std::string account_id;
+  std::optional<std::string> action;         // exact, e.g. "service_token.disable"
+  std::optional<std::string> resource_type;  // exact, e.g. "access.service_token"
+  std::optional<std::string> resource_id;    // exact
+  std::optional<std::string> resource_name;  // exact
+  std::optional<std::string> actor;          // actor id or name, exact
+  std::optional<Time> since;                 // inclusive
+  std::optional<Time> until;                 // inclusive
+  bool ascending = false;                    // default newest first
+  PageRequest page;
+};
+
 struct PolicyQuery {
   std::string account_id;
   std::string app_id;  // "" = the account's reusable policies; else that app's own
@@ -155,6 +169,8 @@ class Store {
 
   // Audit log, newest first.
   virtual Result<PageOf<AuditEvent>> list_audit_events(std::string_view account_id, PageRequest page) = 0;
+  // Audit log with filters, in the order asked for (ties by insertion order).
+  virtual Result<PageOf<AuditEvent>> query_audit_events(const AuditQuery& query) = 0;
 };
 
 }  // namespace gatehouse

@@ -17,7 +17,10 @@ UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[
 CLIENT_ID_RE = re.compile(r"^[0-9a-f]{32}\.access$")
 SECRET_RE = re.compile(r"^cfast_[0-9A-Za-z]{40}[0-9a-f]{8}$")
 TOKEN_FIELDS = {"id", "name", "client_id", "duration", "enabled", "expires_at", "created_at", "updated_at",
-                "last_seen_at", "client_secret_version", "previous_client_secret_expires_at"}
+                "last_seen_at", "client_secret_version", "previous_client_secret_expires_at",
+                # Gatehouse extensions (compat.md §3): last use per secret version.
+                "client_secret_last_seen_at", "previous_client_secret_last_seen_at",
+                "client_secret_versions_last_seen"}
 # Server times have microsecond resolution (truncated); Python's clock is finer.
 EPS = 2e-6
 
