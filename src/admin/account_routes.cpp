@@ -1,5 +1,7 @@
-// /accounts/{a}, /accounts/{a}/tokens (API tokens), /accounts/{a}/audit_logs.
+// /accounts/{a}, /accounts/{a}/tokens (API tokens), /accounts/{a}/audit_logs (with the
+// filters of admin/log_filters.hpp).
 #include "admin/envelope.hpp"
+#include "admin/log_filters.hpp"
 #include "admin/routes.hpp"
 #include "service/json_views.hpp"
 
@@ -69,13 +71,13 @@ http::Response route_api_tokens(Call& call, std::span<const std::string> rest) {
 http::Response route_audit_logs(Call& call, std::span<const std::string> rest) {
   if (!rest.empty()) return fail(not_found("no_such_endpoint", "no endpoint at " + call.req.target.substr(0, 128)));
   if (call.req.method != "GET") return method_not_allowed("GET");
-  auto page = page_request(call.target);
-  if (!page) return fail(page.error());
-  auto events = call.services.store.list_audit_events(call.account_id, *page);
+  auto query = audit_query(call.target, call.account_id);
+  if (!query) return fail(query.error());
+  auto events = call.services.store.query_audit_events(*query);
   if (!events) return fail(events.error());
   json::array items;
   for (const auto& e : events->items) items.push_back(to_json(e));
-  return ok_page(std::move(items), *page, events->total_count);
+  return ok_page(std::move(items), query->page, events->total_count);
 }
 
 }  // namespace gatehouse::admin

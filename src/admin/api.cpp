@@ -3,6 +3,7 @@
 #include "admin/api_token_auth.hpp"
 #include "admin/dashboard.hpp"
 #include "admin/envelope.hpp"
+#include "admin/log_routes.hpp"
 #include "admin/routes.hpp"
 #include "admin/session_auth.hpp"
 #include "service/json_views.hpp"
@@ -43,6 +44,20 @@ http::Response AdminApi::transport_error(int status, std::string_view message) {
   return fail(Error{status, slug, std::string(message)});
 }
 
+// Prometheus scrapes with `authorization: {credentials: <API token>}`; nothing here
+// is readable anonymously (compat.md §1.1).
+http::Response AdminApi::metrics(const http::Request& req) {
+  if (req.method != "GET" && req.method != "HEAD") return method_not_allowed("GET");
+  auto caller = authenticate(req, services_, sessions_);
+  if (!caller) return fail(caller.error());
+  if (!metrics_) return fail(not_found("no_such_endpoint", "this server exports no metrics"));
+  http::Response r;
+  r.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+  r.set("Cache-Control", "no-store");
+  r.body = metrics_();
+  return r;
+}
+
 http::Response AdminApi::handle(const http::Request& req) {
   auto target = parse_target(req.target);
   if (!target) return fail(target.error());
@@ -55,6 +70,7 @@ http::Response AdminApi::handle(const http::Request& req) {
     return r;
   }
   if (is_dashboard_path(seg)) return handle_dashboard(req, *target, services_, sessions_);
+  if (seg.size() == 1 && seg[0] == "metrics") return metrics(req);
   if (seg.size() < 2 || seg[0] != "client" || seg[1] != "v4")
     return fail(not_found("no_such_endpoint", "no endpoint at " + req.target.substr(0, 128) +
                                                   "; the API lives under /client/v4"));
@@ -110,6 +126,8 @@ http::Response AdminApi::handle(const http::Request& req) {
   }
   if (under[0] == "audit_logs") return route_audit_logs(call, under.subspan(1));
   if (under[0] == "alerting") return route_alerting(call, under.subspan(1));
+  if (under[0] == "access" && under.size() >= 2 && under[1] == "logs")
+    return route_access_logs(call, under.subspan(2), access_log_);
   if (under[0] == "access" && under.size() >= 2 && under[1] == "keys") return route_keys(call, under.subspan(2));
   if (under[0] == "access" && under.size() >= 2 && under[1] == "apps") return route_apps(call, under.subspan(2));
   if (under[0] == "access" && under.size() >= 2 && under[1] == "policies") return route_policies(call, under.subspan(2));

@@ -5,6 +5,10 @@
 #include "admin/sessions.hpp"
 #include "http/message.hpp"
 #include "service/services.hpp"
+#include "store/access_log_store.hpp"
+
+#include <functional>
+#include <string>
 
 namespace gatehouse::admin {
 
@@ -16,9 +20,19 @@ class AdminApi {
   // The envelope for requests the HTTP layer could not read (400/413/431/500).
   static http::Response transport_error(int status, std::string_view message);
 
+  // Set by serve before the listener starts (docs/logs.md): the authentication log
+  // behind …/access/logs/access_requests, and the Prometheus text of GET /metrics
+  // (any authenticated caller). Unset: those endpoints answer 404.
+  void set_access_log(AccessLogStore* log) { access_log_ = log; }
+  void set_metrics(std::function<std::string()> metrics) { metrics_ = std::move(metrics); }
+
  private:
+  http::Response metrics(const http::Request& req);
+
   Services services_;
   SessionStore sessions_;  // the dashboard's sign-ins (admin/dashboard.hpp)
+  AccessLogStore* access_log_ = nullptr;
+  std::function<std::string()> metrics_;
 };
 
 }  // namespace gatehouse::admin

@@ -1,0 +1,304 @@
+#include "audit/access_log.hpp"
+
+#include "audit/access_log_json.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <iostream>
+#include <utility>
+
+namespace gatehouse::audit {
+
+namespace {
+
+std::atomic<std::uint64_t> next_instance_id{1};
+
+constexpr int kPruneChunk = 5000;
+// Rows kept for retry while the store fails, in units of one thread's buffer.
+constexpr std::size_t kBacklogBuffers = 4;
+// Transactions written before the writer looks at last seen and pruning again.
+constexpr int kMaxChunksPerRound = 100;
+
+}  // namespace
+
+AccessLog::AccessLog(AccessLogStore& log, SqliteStore& usage, const Clock& clock, AccessLogOptions options)
+    : log_(log),
+      usage_(usage),
+      clock_(clock),
+      options_(std::move(options)),
+      id_(next_instance_id.fetch_add(1)),
+      high_water_(std::max<std::size_t>(1, options_.per_thread_capacity / 4)) {}
+
+AccessLog::~AccessLog() { stop(); }
+
+// The calling thread's buffer for this log, registered on first use. The cache is
+// per thread and holds a reference, so the buffer outlives whichever goes first.
+EdgeThreadBuffer* AccessLog::local() noexcept {
+  struct Entry {
+    std::uint64_t owner;
+    std::shared_ptr<EdgeThreadBuffer> buffer;
+  };
+  thread_local std::vector<Entry> cache;  // one entry per AccessLog this thread reported to
+  for (const auto& e : cache)
+    if (e.owner == id_) return e.buffer.get();
+  try {
+    auto buffer = std::make_shared<EdgeThreadBuffer>();
+    {
+      std::lock_guard lock(buffers_mutex_);
+      buffers_.push_back(buffer);
+    }
+    // Logs come and go only in tests; keep the cache small (an evicted buffer stays
+    // registered with its log and is still drained).
+    if (cache.size() >= 8) cache.erase(cache.begin());
+    cache.push_back({id_, buffer});
+    return buffer.get();
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+void AccessLog::record(edge::AccessRecord record) noexcept {
+  EdgeThreadBuffer* b = local();
+  if (b == nullptr) {
+    std::lock_guard lock(stats_mutex_);  // only when memory ran out registering: not the hot path
+    ++stats_.dropped;
+    return;
+  }
+  bool wake = false;
+  {
+    std::lock_guard lock(b->mutex);
+    if (b->records.size() >= options_.per_thread_capacity) {
+      ++b->dropped;
+      return;
+    }
+    try {
+      b->records.push_back(std::move(record));
+    } catch (...) {
+      ++b->dropped;
+      return;
+    }
+    wake = b->records.size() == high_water_;
+  }
+  if (wake) wake_writer();
+}
+
+void AccessLog::unknown_client_id() noexcept {
+  EdgeThreadBuffer* b = local();
+  if (b == nullptr) return;
+  std::lock_guard lock(b->mutex);
+  ++b->unknown_client_ids;
+}
+
+void AccessLog::seen(std::string_view token_id, int version, Time at) noexcept {
+  EdgeThreadBuffer* b = local();
+  if (b == nullptr) return;
+  std::lock_guard lock(b->mutex);
+  try {
+    auto it = b->seen.find(token_id);
+    if (it == b->seen.end()) it = b->seen.emplace(std::string(token_id), SeenVersions{}).first;
+    it->second.note(version, at);
+  } catch (...) {
+    // Out of memory: this use is not recorded; the next one will be.
+  }
+}
+
+// Without the mutex: a notification that races the writer's predicate check is lost,
+// and the writer then wakes on its interval instead. Never blocks the edge.
+void AccessLog::wake_writer() noexcept {
+  if (!wake_requested_.exchange(true)) wake_.notify_one();
+}
+
+void AccessLog::start() {
+  writer_ = std::thread([this] { run(); });
+}
+
+void AccessLog::stop() {
+  {
+    std::lock_guard lock(wake_mutex_);
+    if (stopped_) return;  // the first stop wrote everything; the store may be gone since
+    stopped_ = stopping_ = true;
+  }
+  wake_.notify_all();
+  if (writer_.joinable()) writer_.join();  // the writer flushes on its way out
+  else flush();
+}
+
+void AccessLog::run() {
+  if (auto pruned = prune_expired(); !pruned)
+    std::cerr << "gatehouse: access log: pruning failed: " << pruned.error().message << std::endl;
+  using steady = std::chrono::steady_clock;
+  auto next_seen = steady::now() + options_.last_seen_interval;
+  auto next_prune = steady::now() + options_.prune_interval;
+  for (;;) {
+    {
+      std::unique_lock lock(wake_mutex_);
+      wake_.wait_for(lock, options_.write_interval, [this] { return stopping_ || wake_requested_.load(); });
+      if (stopping_) break;
+    }
+    wake_requested_.store(false);
+    const auto now = steady::now();
+    {
+      std::lock_guard lock(write_mutex_);
+      write_records_locked();
+      if (now >= next_seen) {
+        write_last_seen_locked();
+        next_seen = now + options_.last_seen_interval;
+      }
+    }
+    if (now >= next_prune) {
+      if (auto pruned = prune_expired(); !pruned)
+        std::cerr << "gatehouse: access log: pruning failed: " << pruned.error().message << std::endl;
+      next_prune = now + options_.prune_interval;
+    }
+  }
+  flush();
+}
+
+void AccessLog::flush() {
+  std::lock_guard lock(write_mutex_);
+  write_records_locked();
+  write_last_seen_locked();
+}
+
+// Moves what the edge threads queued into unwritten_ (and the mirror).
+void AccessLog::drain_locked() {
+  std::vector<std::shared_ptr<EdgeThreadBuffer>> buffers;
+  {
+    std::lock_guard lock(buffers_mutex_);
+    buffers = buffers_;
+  }
+  const std::size_t first_new = unwritten_.size();
+  std::uint64_t dropped = 0, unknown = 0;
+  std::vector<edge::AccessRecord> taken;
+  for (const auto& b : buffers) {
+    {
+      std::lock_guard lock(b->mutex);
+      taken.swap(b->records);
+      b->records.swap(b->spare);  // the edge continues into the previous batch's capacity
+      dropped += std::exchange(b->dropped, 0);
+      unknown += std::exchange(b->unknown_client_ids, 0);
+    }
+    for (auto& r : taken) unwritten_.push_back(to_row(std::move(r)));
+    taken.clear();
+    {
+      std::lock_guard lock(b->mutex);
+      b->spare.swap(taken);  // `taken` is now the empty vector handed to the edge last time
+    }
+  }
+  // Threads report independently: store (and mirror) each batch in time order.
+  std::stable_sort(unwritten_.begin() + static_cast<std::ptrdiff_t>(first_new), unwritten_.end(),
+                   [](const AccessRequest& a, const AccessRequest& b) { return a.created_at < b.created_at; });
+  if (options_.mirror && unwritten_.size() > first_new) {
+    std::string lines;
+    for (std::size_t i = first_new; i < unwritten_.size(); ++i) {
+      auto o = to_json(unwritten_[i]);
+      o["account_id"] = unwritten_[i].account_id;
+      lines += boost::json::serialize(o);
+      lines += '\n';
+    }
+    options_.mirror(lines);
+  }
+  unwritten_counters_.dropped += static_cast<std::int64_t>(dropped);
+  unwritten_counters_.unknown_client_ids += static_cast<std::int64_t>(unknown);
+  std::lock_guard lock(stats_mutex_);
+  stats_.dropped += dropped;
+  stats_.unknown_client_ids += unknown;
+}
+
+// Writes one transaction of at most rows_per_transaction rows (with the counters);
+// false when the store failed (the rows stay for the next attempt).
+bool AccessLog::write_chunk_locked() {
+  const std::size_t n = std::min(options_.rows_per_transaction, unwritten_.size());
+  const std::span<const AccessRequest> chunk(unwritten_.data(), n);
+  if (auto r = log_.insert_access_requests(chunk, unwritten_counters_); !r) {
+    if (!failing_)
+      std::cerr << "gatehouse: access log: cannot write " << unwritten_.size()
+                << " record(s), will retry: " << r.error().message << std::endl;
+    failing_ = true;
+    std::lock_guard lock(stats_mutex_);
+    ++stats_.write_errors;
+    return false;
+  }
+  if (failing_) std::cerr << "gatehouse: access log: writing again" << std::endl;
+  failing_ = false;
+  unwritten_counters_ = {};
+  {
+    std::lock_guard lock(stats_mutex_);
+    stats_.written += n;
+    for (const auto& row : chunk) ++stats_.by_app[{row.app_id, row.allowed}];
+  }
+  unwritten_.erase(unwritten_.begin(), unwritten_.begin() + static_cast<std::ptrdiff_t>(n));
+  return true;
+}
+
+void AccessLog::write_records_locked() {
+  drain_locked();
+  // During a burst, drain again after every transaction: the edge's buffers stay short
+  // (records wait here, not in a full buffer that would drop them). Bounded, so that
+  // last-seen times and pruning still get their turn under sustained load.
+  for (int round = 0; round < kMaxChunksPerRound; ++round) {
+    const bool pending = !unwritten_.empty() || unwritten_counters_.dropped || unwritten_counters_.unknown_client_ids;
+    if (!pending || !write_chunk_locked()) break;
+    drain_locked();
+  }
+  // While the store fails, keep a bounded backlog: the oldest rows go first.
+  const std::size_t cap = kBacklogBuffers * options_.per_thread_capacity;
+  if (unwritten_.size() > cap) {
+    const std::size_t excess = unwritten_.size() - cap;
+    unwritten_.erase(unwritten_.begin(), unwritten_.begin() + static_cast<std::ptrdiff_t>(excess));
+    unwritten_counters_.dropped += static_cast<std::int64_t>(excess);
+    std::lock_guard lock(stats_mutex_);
+    stats_.dropped += excess;
+  }
+}
+
+void AccessLog::write_last_seen_locked() {
+  std::vector<std::shared_ptr<EdgeThreadBuffer>> buffers;
+  {
+    std::lock_guard lock(buffers_mutex_);
+    buffers = buffers_;
+  }
+  for (const auto& b : buffers) {
+    SeenMap taken;
+    {
+      std::lock_guard lock(b->mutex);
+      taken.swap(b->seen);
+    }
+    for (auto& [token, versions] : taken) {
+      auto& merged = unwritten_seen_[token];
+      for (const auto& [version, at] : versions.latest) {
+        auto [it, inserted] = merged.emplace(version, at);
+        if (!inserted && at > it->second) it->second = at;
+      }
+    }
+  }
+  if (unwritten_seen_.empty()) return;
+  std::vector<TokenUse> uses;
+  for (const auto& [token, versions] : unwritten_seen_)
+    for (const auto& [version, at] : versions) uses.push_back({token, version, at});
+  if (auto r = record_token_usage(usage_, uses); !r) {
+    std::cerr << "gatehouse: last seen: cannot write " << unwritten_seen_.size()
+              << " token(s), will retry: " << r.error().message << std::endl;
+    return;
+  }
+  unwritten_seen_.clear();
+}
+
+Result<std::int64_t> AccessLog::prune_expired() {
+  const Time cutoff = clock_.now() - options_.retention;
+  std::int64_t total = 0;
+  for (;;) {
+    auto n = log_.prune_access_requests(cutoff, kPruneChunk);
+    if (!n) return n.error();
+    total += *n;
+    if (*n < kPruneChunk) return total;
+  }
+}
+
+AccessLogStats AccessLog::stats() const {
+  std::lock_guard lock(stats_mutex_);
+  return stats_;
+}
+
+}  // namespace gatehouse::audit
