@@ -2,6 +2,7 @@
 #include "cli/access_commands.hpp"
 #include "cli/alert_commands.hpp"
 #include "cli/commands.hpp"
+#include "cli/log_commands.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -40,6 +41,9 @@ int main(int argc, char** argv) {
   serve->add_option("--edge-threads", serve_flags.edge_threads, "Edge threads (default: one per core)");
   serve->add_flag("--demo", serve_flags.demo,
                   "Also start a built-in echo origin protected by the app \"demo\" (host localhost) and a demo token");
+  serve->add_flag("--log-json", serve_flags.log_json,
+                  "Also print every authentication-log record to stdout as a JSON line ([logs] stdout; "
+                  "env GATEHOUSE_LOG_STDOUT=1)");
   serve->callback([&] { rc = run_serve(serve_flags); });
 
   // admin-token
@@ -142,6 +146,9 @@ int main(int argc, char** argv) {
 
   // alert
   add_alert_commands(app, api, rc);
+
+  // logs, audit
+  add_log_commands(app, api, rc);
 
   // curl
   CurlOptions curl_opts;

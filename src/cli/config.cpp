@@ -2,6 +2,8 @@
 
 #include "cli/alert_config.hpp"
 
+#include "core/duration.hpp"
+
 #include <toml++/toml.h>
 
 #include <cstdlib>
@@ -15,6 +17,44 @@ std::optional<std::string> env(const char* name) {
   const char* v = std::getenv(name);
   if (v == nullptr || *v == '\0') return std::nullopt;
   return std::string(v);
+}
+
+// A retention: a Go duration ("720h") or whole days ("30d"). `where` names the source.
+std::chrono::microseconds parse_retention(const std::string& text, const std::string& where) {
+  if (text.size() > 1 && text.back() == 'd' && text.find_first_not_of("0123456789") == text.size() - 1 &&
+      text.size() <= 6) {
+    const long days = std::stol(text.substr(0, text.size() - 1));
+    if (days >= 1) return std::chrono::hours(24 * days);
+  }
+  auto d = parse_duration(text);
+  if (!d || d->forever())
+    throw std::runtime_error(where + " must be a duration such as 720h or 30d, got \"" + text + "\"");
+  return std::chrono::duration_cast<std::chrono::microseconds>(*d->length);
+}
+
+bool parse_switch(const std::string& text, const std::string& where) {
+  if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
+  if (text == "0" || text == "false" || text == "no" || text == "off") return false;
+  throw std::runtime_error(where + " must be 1 or 0 (true or false), got \"" + text + "\"");
+}
+
+void apply_logs(ServeConfig& c, const toml::node& node, const std::string& path) {
+  const auto* logs = node.as_table();
+  if (logs == nullptr) throw std::runtime_error("config file " + path + ": [logs] must be a table");
+  for (const auto& [key, value] : *logs) {
+    const std::string k(key.str());
+    if (k == "retention") {
+      auto s = value.value<std::string>();
+      if (!s) throw std::runtime_error("config file " + path + ": logs.retention must be a string such as \"720h\"");
+      c.log_retention = parse_retention(*s, "config file " + path + ": logs.retention");
+    } else if (k == "stdout") {
+      auto b = value.value<bool>();
+      if (!b) throw std::runtime_error("config file " + path + ": logs.stdout must be true or false");
+      c.log_stdout = *b;
+    } else {
+      throw std::runtime_error("config file " + path + ": unknown key logs." + k);
+    }
+  }
 }
 
 void apply_file(ServeConfig& c, const std::string& path) {
@@ -62,6 +102,8 @@ void apply_file(ServeConfig& c, const std::string& path) {
         else if (tk == "key") c.tls_key = need_string(tnode, "tls.key");
         else throw std::runtime_error("config file " + path + ": unknown key tls." + tk);
       }
+    } else if (k == "logs") {
+      apply_logs(c, node, path);
     } else if (k == "smtp") {
       apply_smtp_table(c.smtp, node, path);
     } else if (k == "alerts") {
@@ -82,12 +124,15 @@ ServeConfig load_serve_config(const ServeFlags& flags) {
   if (auto v = env("GATEHOUSE_EDGE_LISTEN")) c.edge_listen = *v;
   if (auto v = env("GATEHOUSE_TLS_CERT")) c.tls_cert = *v;
   if (auto v = env("GATEHOUSE_TLS_KEY")) c.tls_key = *v;
+  if (auto v = env("GATEHOUSE_LOG_RETENTION")) c.log_retention = parse_retention(*v, "GATEHOUSE_LOG_RETENTION");
+  if (auto v = env("GATEHOUSE_LOG_STDOUT")) c.log_stdout = parse_switch(*v, "GATEHOUSE_LOG_STDOUT");
   apply_alert_env(c.smtp, c.alerts);
   if (flags.data_dir) c.data_dir = *flags.data_dir;
   if (flags.tls_cert) c.tls_cert = *flags.tls_cert;
   if (flags.tls_key) c.tls_key = *flags.tls_key;
   if (flags.edge_threads) c.edge_threads = *flags.edge_threads;
   if (flags.demo) c.demo = true;
+  if (flags.log_json) c.log_stdout = true;
   if (c.tls_cert.empty() != c.tls_key.empty())
     throw std::runtime_error("TLS needs both a certificate and a key (--tls-cert and --tls-key)");
   if (flags.admin_listen) c.admin_listen = *flags.admin_listen;

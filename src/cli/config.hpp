@@ -2,6 +2,7 @@
 // Settings for `gatehouse serve`: defaults < TOML file < GATEHOUSE_* environment <
 // command-line flags. Loading throws std::runtime_error with a message naming the
 // file, key or variable at fault (start-up only).
+#include <chrono>
 #include "notify/settings.hpp"
 
 #include <cstddef>
@@ -23,6 +24,10 @@ struct ServeConfig {
   // scheduler looks, how failed deliveries are retried.
   notify::SmtpSettings smtp;
   notify::AlertSettings alerts;
+  // [logs] (docs/logs.md): how long the authentication log keeps rows, and whether
+  // each row is also printed to stdout as a JSON line.
+  std::chrono::microseconds log_retention = std::chrono::hours(24 * 30);
+  bool log_stdout = false;
 };
 
 struct ServeFlags {
@@ -34,6 +39,7 @@ struct ServeFlags {
   std::optional<std::string> tls_key;
   std::optional<unsigned> edge_threads;
   bool demo = false;
+  bool log_json = false;  // --log-json: [logs] stdout = true
 };
 
 ServeConfig load_serve_config(const ServeFlags& flags);

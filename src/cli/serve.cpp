@@ -2,6 +2,9 @@
 // worker, and the lifecycle (first start, readiness line, SIGHUP reloads TLS, graceful
 // stop on SIGTERM/SIGINT).
 #include "admin/api.hpp"
+#include "audit/access_log.hpp"
+#include "audit/metrics.hpp"
+#include "audit/token_inactivity.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_dir.hpp"
 #include "crypto/crypto.hpp"
@@ -14,6 +17,7 @@
 #include "service/json_views.hpp"
 #include "service/organization.hpp"
 #include "service/signing_keys.hpp"
+#include "store/sqlite_access_log.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -21,6 +25,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -59,6 +64,25 @@ T must(Result<T> r, const char* what) {
   return std::move(*r);
 }
 
+// The organization's service_token_inactivity rule (audit/token_inactivity.hpp), after
+// the last-seen times in memory are on disk.
+void clean_up_inactive_tokens(Services& services, audit::AccessLog& access_log) {
+  access_log.flush();
+  auto done = audit::apply_token_inactivity(services);
+  if (!done) {
+    std::cerr << "gatehouse: service token inactivity check failed: " << done.error().message << std::endl;
+    return;
+  }
+  for (const auto& o : *done) {
+    if (o.error)
+      std::cerr << "gatehouse: could not " << o.action << " inactive service token \"" << o.token_name << "\" ("
+                << o.token_id << "): " << o.error->message << std::endl;
+    else
+      std::cout << "gatehouse: service token \"" << o.token_name << "\" (" << o.token_id << ") "
+                << (o.action == "delete" ? "deleted" : "disabled") << ": " << o.reason << std::endl;
+  }
+}
+
 }  // namespace
 
 int run_serve(const ServeFlags& flags) {
@@ -68,22 +92,37 @@ int run_serve(const ServeFlags& flags) {
   OsRandom random;
   std::optional<MasterKey> master;
   std::unique_ptr<server::AlertingRuntime> alerting;  // docs/alerts.md
+  std::unique_ptr<SqliteAccessLogStore> access_log_store;
   try {
     config = load_serve_config(flags);
     store = open_or_create(config.data_dir);
     master.emplace(load_master_key(std::filesystem::path(config.data_dir) / "master.key", random));
     alerting = server::AlertingRuntime::open(*store, clock, random, config.smtp, config.alerts);
+    access_log_store = must(SqliteAccessLogStore::open(*store), "opening the access log");
   } catch (const std::exception& e) {
     std::cerr << "gatehouse: " << e.what() << "\n";
     return 1;
   }
+
+  // The authentication log and last seen (docs/logs.md): fed by the edge's threads,
+  // written by its own thread; stopped after the edge so nothing is lost.
+  audit::AccessLogOptions log_options;
+  log_options.retention = config.log_retention;
+  if (config.log_stdout)
+    log_options.mirror = [](std::string_view lines) {
+      std::fwrite(lines.data(), 1, lines.size(), stdout);
+      std::fflush(stdout);
+    };
+  audit::AccessLog access_log(*access_log_store, *store, clock, std::move(log_options));
+  edge::GateOptions gate_options;
+  gate_options.access_log = &access_log;
 
   edge::EdgeOptions edge_options;
   edge_options.listen = config.edge_listen;
   edge_options.threads = config.edge_threads;
   edge_options.tls_cert_file = config.tls_cert;
   edge_options.tls_key_file = config.tls_key;
-  server::EdgeRuntime edge_runtime(*store, *master, clock, edge_options);
+  server::EdgeRuntime edge_runtime(*store, *master, clock, edge_options, gate_options);
 
   Services services{*store, clock, random};
   services.master_key = &*master;
@@ -110,6 +149,9 @@ int run_serve(const ServeFlags& flags) {
   boost::asio::io_context io;
   boost::asio::io_context demo_io;
   admin::AdminApi api(services);
+  api.set_access_log(access_log_store.get());
+  api.set_metrics([&access_log] { return audit::prometheus_text(access_log.stats()); });
+  access_log.start();
   http::Limits admin_limits;
   admin_limits.body_bytes = config.admin_body_limit;
   std::unique_ptr<http::Server> admin_server, echo_origin;
@@ -184,8 +226,10 @@ int run_serve(const ServeFlags& flags) {
   server::BackgroundWorker worker(std::chrono::hours(1), [&] {
     if (auto r = rotate_due_keys(services, *master); !r)
       std::cerr << "gatehouse: scheduled key rotation failed: " << r.error().message << std::endl;
+    clean_up_inactive_tokens(services, access_log);
     edge_runtime.rebuild();
   });
+  clean_up_inactive_tokens(services, access_log);
   worker.start();
   alerting->start();  // scans at once, then every [alerts] interval
 
@@ -218,6 +262,7 @@ int run_serve(const ServeFlags& flags) {
   edge_runtime.stop();
   worker.stop();
   alerting->stop();
+  access_log.stop();  // writes what the edge logged up to its last request
   if (echo_origin) {
     echo_origin->stop();
     demo_io.stop();

@@ -3,6 +3,7 @@
 #include "cli/data_dir.hpp"
 #include "cli/guarded.hpp"
 #include "service/json_views.hpp"
+#include "store/sqlite_access_log.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -30,6 +31,12 @@ int status(const std::string& data_dir, bool json) {
       if (auto t = store->list_api_tokens(a.id))
         for (const auto& tok : *t) api_tokens += tok.usable_at(now) ? 1 : 0;
     }
+    // Totals kept by the access log across restarts (docs/logs.md).
+    const auto log_counters = read_access_log_counters(*store);
+    if (!log_counters) throw std::runtime_error(log_counters.error().message);
+    o["access_log_written"] = log_counters->written;
+    o["unknown_client_ids"] = log_counters->unknown_client_ids;
+    o["access_log_dropped"] = log_counters->dropped;
     o["accounts"] = static_cast<std::int64_t>(accounts->size());
     o["service_tokens"] = service_tokens;
     o["active_api_tokens"] = api_tokens;
@@ -67,7 +74,11 @@ int status(const std::string& data_dir, bool json) {
       std::cout << "admin listener  " << runtime["admin_listen"].as_string().c_str() << "\n"
                 << "edge listener   " << runtime["edge_listen"].as_string().c_str() << "\n";
     std::cout << "service tokens  " << service_tokens << "\n"
-              << "API tokens      " << api_tokens << " active\n";
+              << "API tokens      " << api_tokens << " active\n"
+              << "access log      " << log_counters->written << " decisions logged, " << log_counters->dropped
+              << " dropped\n"
+              << "unknown ids     " << log_counters->unknown_client_ids
+              << " attempts with a client id no token has (counted, not logged)\n";
     return 0;
   });
 }

@@ -4,8 +4,9 @@
 
 namespace gatehouse::server {
 
-EdgeRuntime::EdgeRuntime(Store& store, const MasterKey& master, const Clock& clock, edge::EdgeOptions options)
-    : loader_(store, master, clock), gate_(holder_, clock), server_(gate_, std::move(options)) {}
+EdgeRuntime::EdgeRuntime(Store& store, const MasterKey& master, const Clock& clock, edge::EdgeOptions options,
+                         edge::GateOptions gate)
+    : loader_(store, master, clock), gate_(holder_, clock, std::move(gate)), server_(gate_, std::move(options)) {}
 
 bool EdgeRuntime::rebuild() {
   std::lock_guard lock(rebuild_mutex_);

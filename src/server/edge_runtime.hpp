@@ -14,7 +14,9 @@ namespace gatehouse::server {
 
 class EdgeRuntime {
  public:
-  EdgeRuntime(Store& store, const MasterKey& master, const Clock& clock, edge::EdgeOptions options);
+  // gate.access_log (the authentication log, audit/access_log.hpp) must outlive this.
+  EdgeRuntime(Store& store, const MasterKey& master, const Clock& clock, edge::EdgeOptions options,
+              edge::GateOptions gate = {});
 
   // Loads and publishes a new snapshot; on failure keeps the current one and says
   // why on stderr. Thread-safe.
