@@ -12,7 +12,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <map>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -25,9 +25,10 @@ namespace {
 volatile std::sig_atomic_t interrupted = 0;
 void on_interrupt(int) { interrupted = 1; }
 
-// Rows may be stored a little after the time they carry (the edge's threads are
-// drained in batches): each poll looks this far back and skips rows already shown.
-constexpr auto kFollowOverlap = std::chrono::seconds(10);
+// Rows are stored a little after the time they carry (the edge's threads are drained
+// in batches): each poll looks this far back, and prints only rows stored after the
+// last one printed (ids grow in insertion order).
+constexpr auto kFollowOverlap = std::chrono::seconds(30);
 
 std::string query_of(const std::vector<std::pair<std::string, std::string>>& params) {
   std::string q;
@@ -130,14 +131,12 @@ int logs_command(const ApiOptions& api, const LogsOptions& o) {
     }
     std::cout << std::flush;
 
-    // --follow: poll from the newest row seen (a little earlier, see kFollowOverlap).
-    std::map<std::int64_t, Time> seen;  // row id -> created_at, for rows inside the overlap
-    Time newest = since ? *parse_rfc3339(*since, "since") : SystemClock().now() - kFollowOverlap;
+    // --follow: poll from the newest row shown (a little earlier, see kFollowOverlap).
+    std::int64_t last_id = 0;
+    Time newest = since ? *parse_rfc3339(*since, "since") : SystemClock().now();
     for (const auto& r : shown) {
-      auto t = parse_rfc3339(str(r, "created_at"), "created_at");
-      if (!t) continue;
-      newest = std::max(newest, *t);
-      if (const auto* id = r.if_contains("id"); id && id->is_int64()) seen[id->as_int64()] = *t;
+      if (auto t = parse_rfc3339(str(r, "created_at"), "created_at")) newest = std::max(newest, *t);
+      if (const auto* id = r.if_contains("id"); id && id->is_int64()) last_id = std::max(last_id, id->as_int64());
     }
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
@@ -147,6 +146,8 @@ int logs_command(const ApiOptions& api, const LogsOptions& o) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       if (interrupted) break;
       const Time from = newest - kFollowOverlap;
+      const std::int64_t floor = last_id;  // rows stored before the last poll were printed then
+      std::set<std::int64_t> printed;      // pages can shift while rows arrive: print each once
       for (int page = 1; !interrupted; ++page) {
         auto q = base;
         q.emplace_back("since", format_rfc3339(from));
@@ -158,18 +159,14 @@ int logs_command(const ApiOptions& api, const LogsOptions& o) {
         for (const auto& v : items) {
           const auto& r = v.as_object();
           const auto* id = r.if_contains("id");
-          auto t = parse_rfc3339(str(r, "created_at"), "created_at");
-          if (!id || !id->is_int64() || !t || seen.count(id->as_int64())) continue;
-          seen[id->as_int64()] = *t;
-          newest = std::max(newest, *t);
+          if (!id || !id->is_int64() || id->as_int64() <= floor || !printed.insert(id->as_int64()).second) continue;
+          last_id = std::max(last_id, id->as_int64());
+          if (auto t = parse_rfc3339(str(r, "created_at"), "created_at")) newest = std::max(newest, *t);
           print_row(r, api.json);
         }
         std::cout << std::flush;
         if (items.size() < 1000) break;
       }
-      // Forget rows that have left the overlap window.
-      for (auto it = seen.begin(); it != seen.end();)
-        it = it->second < newest - 2 * kFollowOverlap ? seen.erase(it) : std::next(it);
     }
     return 0;
   });
