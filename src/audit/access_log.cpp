@@ -19,6 +19,11 @@ constexpr int kPruneChunk = 5000;
 constexpr std::size_t kBacklogBuffers = 4;
 // Transactions written before the writer looks at last seen and pruning again.
 constexpr int kMaxChunksPerRound = 100;
+// An emptied batch is handed back to its edge thread for reuse unless it grew beyond
+// this (records): after a burst, its memory is released instead of kept.
+constexpr std::size_t kKeptCapacity = 16384;
+
+bool earlier(const AccessRequest& a, const AccessRequest& b) { return a.created_at < b.created_at; }
 
 }  // namespace
 
@@ -179,16 +184,21 @@ void AccessLog::drain_locked() {
       dropped += std::exchange(b->dropped, 0);
       unknown += std::exchange(b->unknown_client_ids, 0);
     }
+    const auto run_start = static_cast<std::ptrdiff_t>(unwritten_.size());
     for (auto& r : taken) unwritten_.push_back(to_row(std::move(r)));
     taken.clear();
+    if (taken.capacity() > kKeptCapacity) taken = {};  // a burst's memory goes back after it
     {
       std::lock_guard lock(b->mutex);
       b->spare.swap(taken);  // `taken` is now the empty vector handed to the edge last time
     }
+    // Threads report independently: store (and mirror) each batch in time order. One
+    // thread's records are (nearly always) in order already: merge them in as a run.
+    const auto begin = unwritten_.begin() + static_cast<std::ptrdiff_t>(first_new);
+    const auto run = unwritten_.begin() + run_start;
+    if (!std::is_sorted(run, unwritten_.end(), earlier)) std::stable_sort(run, unwritten_.end(), earlier);
+    std::inplace_merge(begin, run, unwritten_.end(), earlier);
   }
-  // Threads report independently: store (and mirror) each batch in time order.
-  std::stable_sort(unwritten_.begin() + static_cast<std::ptrdiff_t>(first_new), unwritten_.end(),
-                   [](const AccessRequest& a, const AccessRequest& b) { return a.created_at < b.created_at; });
   if (options_.mirror && unwritten_.size() > first_new) {
     std::string lines;
     for (std::size_t i = first_new; i < unwritten_.size(); ++i) {

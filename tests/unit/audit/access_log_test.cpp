@@ -161,6 +161,29 @@ TEST_F(AccessLogTest, ManyThreadsWithTheWriterRunningLoseNothingAndStopWritesThe
   log.stop();  // a second stop does nothing
 }
 
+TEST_F(AccessLogTest, ABatchFromSeveralThreadsIsStoredInTimeOrder) {
+  AccessLog log(*log_store, *store, clock);
+  std::thread a([&] {
+    for (int i = 0; i < 6; i += 2) log.record(record("a", true, kT0 + seconds(i)));
+  });
+  a.join();
+  std::thread b([&] {
+    for (int i = 1; i < 6; i += 2) log.record(record("b", true, kT0 + seconds(i)));
+  });
+  b.join();
+  log.flush();
+  AccessRequestQuery asc;
+  asc.ascending = true;
+  const auto rows = query(asc).items;
+  ASSERT_EQ(rows.size(), 6u);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].created_at, kT0 + seconds(static_cast<int>(i)));
+    if (i > 0) {
+      EXPECT_GT(rows[i].id, rows[i - 1].id) << "ids follow time within a batch";
+    }
+  }
+}
+
 TEST_F(AccessLogTest, MirrorPrintsOneJsonLinePerRecord) {
   std::string out;
   AccessLogOptions o;
