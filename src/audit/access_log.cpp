@@ -19,6 +19,8 @@ constexpr int kPruneChunk = 5000;
 constexpr std::size_t kBacklogBuffers = 4;
 // Transactions written before the writer looks at last seen and pruning again.
 constexpr int kMaxChunksPerRound = 100;
+// A thread passes its records to the writer's inbox in batches of this many.
+constexpr std::size_t kHandOverRecords = 4096;
 // An emptied batch is handed back to its edge thread for reuse unless it grew beyond
 // this (records): after a burst, its memory is released instead of kept.
 constexpr std::size_t kKeptCapacity = 16384;
@@ -33,7 +35,8 @@ AccessLog::AccessLog(AccessLogStore& log, SqliteStore& usage, const Clock& clock
       clock_(clock),
       options_(std::move(options)),
       id_(next_instance_id.fetch_add(1)),
-      high_water_(std::max<std::size_t>(1, options_.per_thread_capacity / 4)) {}
+      high_water_(std::max<std::size_t>(1, std::min(kHandOverRecords, options_.per_thread_capacity / 4))),
+      inbox_capacity_(kBacklogBuffers * options_.per_thread_capacity) {}
 
 AccessLog::~AccessLog() { stop(); }
 
@@ -70,7 +73,7 @@ void AccessLog::record(edge::AccessRecord record) noexcept {
     ++stats_.dropped;
     return;
   }
-  bool wake = false;
+  bool hand_over = false;
   {
     std::lock_guard lock(b->mutex);
     if (b->records.size() >= options_.per_thread_capacity) {
@@ -83,9 +86,47 @@ void AccessLog::record(edge::AccessRecord record) noexcept {
       ++b->dropped;
       return;
     }
-    wake = b->records.size() == high_water_;
+    hand_over = b->records.size() % high_water_ == 0;
   }
-  if (wake) wake_writer();
+  if (hand_over) hand_over_batch(*b);
+}
+
+// Every high_water_ records, the thread passes its batch to the writer's inbox itself:
+// the writer may be inside a long transaction and not drain for a while, and a burst
+// must then wait in the inbox, not fill this buffer. One short lock per batch (the
+// inbox is shared by the edge threads, taken once per thousands of records); when the
+// inbox is full the records stay here, up to per_thread_capacity.
+void AccessLog::hand_over_batch(EdgeThreadBuffer& b) noexcept {
+  {
+    std::lock_guard inbox(inbox_mutex_);
+    if (inbox_records_ < inbox_capacity_) {
+      std::vector<edge::AccessRecord> batch;
+      {
+        std::lock_guard lock(b.mutex);
+        batch.swap(b.records);
+        b.records.swap(b.spare);
+      }
+      try {
+        inbox_.push_back(std::move(batch));
+        inbox_records_ += inbox_.back().size();
+      } catch (...) {
+        // No room for one more entry: give the records back rather than lose them.
+        std::lock_guard lock(b.mutex);
+        for (auto& r : batch) {
+          if (b.records.size() >= options_.per_thread_capacity) {
+            ++b.dropped;
+            continue;
+          }
+          try {
+            b.records.push_back(std::move(r));
+          } catch (...) {
+            ++b.dropped;
+          }
+        }
+      }
+    }
+  }
+  wake_writer();
 }
 
 void AccessLog::unknown_client_id() noexcept {
@@ -175,6 +216,24 @@ void AccessLog::drain_locked() {
   }
   const std::size_t first_new = unwritten_.size();
   std::uint64_t dropped = 0, unknown = 0;
+  // Threads report independently: store (and mirror) each batch in time order. One
+  // thread's records are (nearly always) in order already: each is merged in as a run.
+  auto add_run = [&](std::vector<edge::AccessRecord>& records) {
+    const auto run_start = static_cast<std::ptrdiff_t>(unwritten_.size());
+    for (auto& r : records) unwritten_.push_back(to_row(std::move(r)));
+    records.clear();
+    const auto begin = unwritten_.begin() + static_cast<std::ptrdiff_t>(first_new);
+    const auto run = unwritten_.begin() + run_start;
+    if (!std::is_sorted(run, unwritten_.end(), earlier)) std::stable_sort(run, unwritten_.end(), earlier);
+    std::inplace_merge(begin, run, unwritten_.end(), earlier);
+  };
+  std::vector<std::vector<edge::AccessRecord>> handed_over;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    handed_over.swap(inbox_);
+    inbox_records_ = 0;
+  }
+  for (auto& batch : handed_over) add_run(batch);
   std::vector<edge::AccessRecord> taken;
   for (const auto& b : buffers) {
     {
@@ -184,20 +243,12 @@ void AccessLog::drain_locked() {
       dropped += std::exchange(b->dropped, 0);
       unknown += std::exchange(b->unknown_client_ids, 0);
     }
-    const auto run_start = static_cast<std::ptrdiff_t>(unwritten_.size());
-    for (auto& r : taken) unwritten_.push_back(to_row(std::move(r)));
-    taken.clear();
+    add_run(taken);
     if (taken.capacity() > kKeptCapacity) taken = {};  // a burst's memory goes back after it
     {
       std::lock_guard lock(b->mutex);
       b->spare.swap(taken);  // `taken` is now the empty vector handed to the edge last time
     }
-    // Threads report independently: store (and mirror) each batch in time order. One
-    // thread's records are (nearly always) in order already: merge them in as a run.
-    const auto begin = unwritten_.begin() + static_cast<std::ptrdiff_t>(first_new);
-    const auto run = unwritten_.begin() + run_start;
-    if (!std::is_sorted(run, unwritten_.end(), earlier)) std::stable_sort(run, unwritten_.end(), earlier);
-    std::inplace_merge(begin, run, unwritten_.end(), earlier);
   }
   if (options_.mirror && unwritten_.size() > first_new) {
     std::string lines;

@@ -6,8 +6,11 @@
 // - record(), unknown_client_id() and seen() are called by edge threads on the hot
 //   path. Each thread appends to its own buffer (EdgeThreadBuffer) under that
 //   buffer's own mutex, which only the writer ever takes besides it, for an O(1) swap:
-//   no lock shared between edge threads, no I/O, no waiting on the database. A full
-//   buffer drops the record and counts it (stats().dropped) rather than block.
+//   no I/O, no waiting on the database. Every 4,096 records a thread moves its batch
+//   to the writer's inbox (one short lock shared with the other threads, once per
+//   batch), so a burst waits there while the writer is busy in a transaction. When the
+//   inbox is full too, a full buffer drops the record and counts it
+//   (stats().dropped) rather than block.
 // - One writer thread (start()) drains the buffers every write_interval, writes the
 //   records in batches (one transaction per rows_per_transaction rows), mirrors them
 //   as JSON lines, writes last-seen times every last_seen_interval, and prunes rows
@@ -76,17 +79,24 @@ class AccessLog final : public edge::AccessLogSink {
   void write_records_locked();
   void write_last_seen_locked();
   void wake_writer() noexcept;
+  void hand_over_batch(EdgeThreadBuffer& b) noexcept;
 
   AccessLogStore& log_;
   SqliteStore& usage_;
   const Clock& clock_;
   const AccessLogOptions options_;
   const std::uint64_t id_;  // tells this instance's buffers apart in the thread-local cache
-  const std::size_t high_water_;
+  const std::size_t high_water_;      // records per hand-over batch
+  const std::size_t inbox_capacity_;  // records the inbox may hold before threads keep theirs
 
   // The edge threads' buffers; the list only grows (a thread registers on first use).
   mutable std::mutex buffers_mutex_;
   std::vector<std::shared_ptr<EdgeThreadBuffer>> buffers_;
+
+  // Batches edge threads handed over (hand_over_batch); lock order: inbox, then a buffer.
+  std::mutex inbox_mutex_;
+  std::vector<std::vector<edge::AccessRecord>> inbox_;
+  std::size_t inbox_records_ = 0;
 
   // Writer state: held by the writer thread, flush() and prune_expired(); never by the edge.
   std::mutex write_mutex_;

@@ -114,19 +114,24 @@ TEST_F(AccessLogTest, FiltersPagesAndDirection) {
   EXPECT_EQ(log_store->list_access_requests(other)->total_count, 0);
 }
 
-TEST_F(AccessLogTest, AFullBufferDropsAndCountsInsteadOfBlocking) {
+TEST_F(AccessLogTest, WhenTheWriterIsBehindRecordsWaitInTheInboxThenAreDroppedAndCounted) {
   AccessLogOptions o;
-  o.per_thread_capacity = 10;
-  AccessLog log(*log_store, *store, clock, o);
-  for (int i = 0; i < 25; ++i) log.record(record("burst", true, kT0 + microseconds(i)));
+  o.per_thread_capacity = 10;  // the inbox then holds 4 x 10, in batches of 10 / 4 = 2
+  AccessLog log(*log_store, *store, clock, o);  // not started: nothing drains
+  for (int i = 0; i < 60; ++i) log.record(record("burst", true, kT0 + microseconds(i)));
   log.flush();
-  EXPECT_EQ(query({}).total_count, 10);
-  EXPECT_EQ(log.stats().dropped, 15u);
-  EXPECT_EQ(log_store->access_log_counters()->dropped, 15);
-  // Room again after the writer took the batch.
+  EXPECT_EQ(query({}).total_count, 50) << "40 in the inbox, 10 in the thread's buffer";
+  EXPECT_EQ(log.stats().dropped, 10u);
+  EXPECT_EQ(log_store->access_log_counters()->dropped, 10);
+  // Room again after the writer took them.
   log.record(record("burst", true, kT0 + seconds(1)));
   log.flush();
-  EXPECT_EQ(query({}).total_count, 11);
+  EXPECT_EQ(query({}).total_count, 51);
+  // Kept in order: the oldest record is first, the dropped ones are the newest.
+  AccessRequestQuery asc;
+  asc.ascending = true;
+  asc.page = {1, 1};
+  EXPECT_EQ(query(asc).items[0].created_at, kT0);
 }
 
 TEST_F(AccessLogTest, UnknownClientIdsAreCountedNotLogged) {
