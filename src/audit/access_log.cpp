@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
+#include <queue>
 #include <utility>
 
 namespace gatehouse::audit {
@@ -207,25 +209,48 @@ void AccessLog::flush() {
   write_last_seen_locked();
 }
 
-// Moves what the edge threads queued into unwritten_ (and the mirror).
+namespace {
+
+// Appends `runs` (each in time order) to `out` in time order: a k-way merge, so each
+// row is moved once however many threads reported.
+void merge_runs(std::vector<std::vector<AccessRequest>>& runs, std::vector<AccessRequest>& out) {
+  using Cursor = std::pair<std::size_t, std::size_t>;  // run, position
+  auto later = [&](const Cursor& a, const Cursor& b) {
+    const auto& x = runs[a.first][a.second];
+    const auto& y = runs[b.first][b.second];
+    return y.created_at < x.created_at || (y.created_at == x.created_at && b.first < a.first);
+  };
+  std::priority_queue<Cursor, std::vector<Cursor>, decltype(later)> next(later);
+  for (std::size_t i = 0; i < runs.size(); ++i)
+    if (!runs[i].empty()) next.push({i, 0});
+  while (!next.empty()) {
+    auto [run, pos] = next.top();
+    next.pop();
+    out.push_back(std::move(runs[run][pos]));
+    if (pos + 1 < runs[run].size()) next.push({run, pos + 1});
+  }
+}
+
+}  // namespace
+
+// Moves what the edge threads queued to the end of unwritten_ (and the mirror).
 void AccessLog::drain_locked() {
   std::vector<std::shared_ptr<EdgeThreadBuffer>> buffers;
   {
     std::lock_guard lock(buffers_mutex_);
     buffers = buffers_;
   }
-  const std::size_t first_new = unwritten_.size();
   std::uint64_t dropped = 0, unknown = 0;
-  // Threads report independently: store (and mirror) each batch in time order. One
-  // thread's records are (nearly always) in order already: each is merged in as a run.
+  // Threads report independently: store (and mirror) what they queued in time order.
+  // Each batch of one thread is (nearly always) in order already: a run to merge.
+  std::vector<std::vector<AccessRequest>> runs;
   auto add_run = [&](std::vector<edge::AccessRecord>& records) {
-    const auto run_start = static_cast<std::ptrdiff_t>(unwritten_.size());
-    for (auto& r : records) unwritten_.push_back(to_row(std::move(r)));
+    if (records.empty()) return;
+    auto& run = runs.emplace_back();
+    run.reserve(records.size());
+    for (auto& r : records) run.push_back(to_row(std::move(r)));
     records.clear();
-    const auto begin = unwritten_.begin() + static_cast<std::ptrdiff_t>(first_new);
-    const auto run = unwritten_.begin() + run_start;
-    if (!std::is_sorted(run, unwritten_.end(), earlier)) std::stable_sort(run, unwritten_.end(), earlier);
-    std::inplace_merge(begin, run, unwritten_.end(), earlier);
+    if (!std::is_sorted(run.begin(), run.end(), earlier)) std::stable_sort(run.begin(), run.end(), earlier);
   };
   std::vector<std::vector<edge::AccessRecord>> handed_over;
   {
@@ -250,6 +275,8 @@ void AccessLog::drain_locked() {
       b->spare.swap(taken);  // `taken` is now the empty vector handed to the edge last time
     }
   }
+  const std::size_t first_new = unwritten_.size();
+  merge_runs(runs, unwritten_);
   if (options_.mirror && unwritten_.size() > first_new) {
     std::string lines;
     for (std::size_t i = first_new; i < unwritten_.size(); ++i) {
@@ -267,14 +294,14 @@ void AccessLog::drain_locked() {
   stats_.unknown_client_ids += unknown;
 }
 
-// Writes one transaction of at most rows_per_transaction rows (with the counters);
-// false when the store failed (the rows stay for the next attempt).
+// Writes one transaction of at most rows_per_transaction rows from unwritten_[written_]
+// on (with the counters); false when the store failed (the rows stay for the next try).
 bool AccessLog::write_chunk_locked() {
-  const std::size_t n = std::min(options_.rows_per_transaction, unwritten_.size());
-  const std::span<const AccessRequest> chunk(unwritten_.data(), n);
+  const std::size_t n = std::min(options_.rows_per_transaction, unwritten_.size() - written_);
+  const std::span<const AccessRequest> chunk(unwritten_.data() + written_, n);
   if (auto r = log_.insert_access_requests(chunk, unwritten_counters_); !r) {
     if (!failing_)
-      std::cerr << "gatehouse: access log: cannot write " << unwritten_.size()
+      std::cerr << "gatehouse: access log: cannot write " << (unwritten_.size() - written_)
                 << " record(s), will retry: " << r.error().message << std::endl;
     failing_ = true;
     std::lock_guard lock(stats_mutex_);
@@ -284,30 +311,33 @@ bool AccessLog::write_chunk_locked() {
   if (failing_) std::cerr << "gatehouse: access log: writing again" << std::endl;
   failing_ = false;
   unwritten_counters_ = {};
-  {
-    std::lock_guard lock(stats_mutex_);
-    stats_.written += n;
-    for (const auto& row : chunk) ++stats_.by_app[{row.app_id, row.allowed}];
-  }
-  unwritten_.erase(unwritten_.begin(), unwritten_.begin() + static_cast<std::ptrdiff_t>(n));
+  written_ += n;
+  std::map<std::pair<std::string, bool>, std::uint64_t> by_app;
+  for (const auto& row : chunk) ++by_app[{row.app_id, row.allowed}];
+  std::lock_guard lock(stats_mutex_);
+  stats_.written += n;
+  for (auto& [key, count] : by_app) stats_.by_app[key] += count;
   return true;
 }
 
 void AccessLog::write_records_locked() {
   drain_locked();
-  // During a burst, drain again after every transaction: the edge's buffers stay short
-  // (records wait here, not in a full buffer that would drop them). Bounded, so that
-  // last-seen times and pruning still get their turn under sustained load.
+  // During a burst, drain again after every transaction: records wait here rather than
+  // in the edge's buffers. Bounded, so that last-seen times and pruning still get their
+  // turn under sustained load.
   for (int round = 0; round < kMaxChunksPerRound; ++round) {
-    const bool pending = !unwritten_.empty() || unwritten_counters_.dropped || unwritten_counters_.unknown_client_ids;
+    const bool pending = written_ < unwritten_.size() || unwritten_counters_.dropped ||
+                         unwritten_counters_.unknown_client_ids;
     if (!pending || !write_chunk_locked()) break;
     drain_locked();
   }
-  // While the store fails, keep a bounded backlog: the oldest rows go first.
+  // Written rows leave once per round (not per transaction: that would move the rest
+  // every time). While the store fails, the backlog is bounded: the oldest rows go.
   const std::size_t cap = kBacklogBuffers * options_.per_thread_capacity;
-  if (unwritten_.size() > cap) {
-    const std::size_t excess = unwritten_.size() - cap;
-    unwritten_.erase(unwritten_.begin(), unwritten_.begin() + static_cast<std::ptrdiff_t>(excess));
+  std::size_t excess = unwritten_.size() - written_ > cap ? unwritten_.size() - written_ - cap : 0;
+  unwritten_.erase(unwritten_.begin(), unwritten_.begin() + static_cast<std::ptrdiff_t>(written_ + excess));
+  written_ = 0;
+  if (excess > 0) {
     unwritten_counters_.dropped += static_cast<std::int64_t>(excess);
     std::lock_guard lock(stats_mutex_);
     stats_.dropped += excess;

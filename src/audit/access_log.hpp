@@ -100,7 +100,8 @@ class AccessLog final : public edge::AccessLogSink {
 
   // Writer state: held by the writer thread, flush() and prune_expired(); never by the edge.
   std::mutex write_mutex_;
-  std::vector<AccessRequest> unwritten_;  // drained, not yet stored (retried after a failure)
+  std::vector<AccessRequest> unwritten_;  // drained, in time order; [written_, end) not yet stored
+  std::size_t written_ = 0;
   AccessLogCounters unwritten_counters_;
   std::unordered_map<std::string, std::map<int, Time>> unwritten_seen_;  // token id -> version -> last use
   bool failing_ = false;  // the last write failed (report once, not per retry)
