@@ -74,7 +74,8 @@ http::Response AdminApi::handle(const http::Request& req) {
   if (seg.size() < 2 || seg[0] != "client" || seg[1] != "v4")
     return fail(not_found("no_such_endpoint", "no endpoint at " + req.target.substr(0, 128) +
                                                   "; the API lives under /client/v4"));
-  if (seg.size() == 3 && seg[2] == "health") return ok(json::object{{"status", "ok"}});
+  if (seg.size() == 3 && seg[2] == "health")
+    return req.method == "GET" ? ok(json::object{{"status", "ok"}}) : method_not_allowed("GET");
 
   auto caller = authenticate(req, services_, sessions_);
   if (!caller) return fail(caller.error());
@@ -87,6 +88,7 @@ http::Response AdminApi::handle(const http::Request& req) {
 
   // GET /user/tokens/verify, /accounts/{a}/tokens/verify: is this token good?
   auto verify = [&] {
+    if (req.method != "GET") return method_not_allowed("GET");
     return ok(json::object{{"id", caller->id},
                            {"status", "active"},
                            {"name", caller->name},
