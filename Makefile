@@ -9,7 +9,7 @@ export CCACHE_NOHASHDIR := true
 ADMIN_LISTEN ?= 127.0.0.1:9000
 EDGE_LISTEN ?= 0.0.0.0:8080
 
-.PHONY: run test build build-debug deps deps-build bench clean
+.PHONY: run test build build-server build-debug deps deps-build bench clean
 
 deps-build:
 	@scripts/install-deps.sh --build
@@ -25,8 +25,13 @@ build-debug: deps
 	@cmake --preset debug >/dev/null
 	@cmake --build --preset debug -j $(JOBS)
 
+# Only the server binary: the tests are built by `make test`.
+build-server: deps-build
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target gatehouse
+
 # Starts Gatehouse with the embedded SQLite store in ./$(DATA_DIR) and the demo app.
-run: build
+run: build-server
 	@exec ./build/release/src/gatehouse serve --data-dir $(DATA_DIR) \
 	  --admin-listen $(ADMIN_LISTEN) --edge-listen $(EDGE_LISTEN) --demo
 
