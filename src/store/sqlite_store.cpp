@@ -335,37 +335,11 @@ Result<std::vector<ServiceToken>> SqliteStore::list_all_service_tokens() {
 // ---- audit log
 
 Result<PageOf<AuditEvent>> SqliteStore::list_audit_events(std::string_view account_id, PageRequest page) {
-  std::lock_guard lock(mutex_);
-  PageOf<AuditEvent> out;
-  {
-    Statement c(db_, "SELECT count(*) FROM audit_events WHERE account_id = ?");
-    c.bind(1, account_id);
-    if (c.step() != SQLITE_ROW) return db_error(db_, "count audit events");
-    out.total_count = c.int64(0);
-  }
-  Statement s(db_,
-              "SELECT id, account_id, at, actor_type, actor_id, actor_name, action, resource_type, resource_id, "
-              "resource_name, before_json, after_json, interface FROM audit_events WHERE account_id = ? "
-              "ORDER BY seq DESC LIMIT ? OFFSET ?");
-  s.bind(1, account_id).bind(2, page.per_page).bind(3, static_cast<std::int64_t>(page.page - 1) * page.per_page);
-  int rc;
-  while ((rc = s.step()) == SQLITE_ROW) {
-    AuditEvent e;
-    e.id = s.text(0);
-    e.account_id = s.text(1);
-    e.when = s.time(2);
-    e.actor = {s.text(3), s.text(4), s.text(5)};
-    e.action = s.text(6);
-    e.resource_type = s.text(7);
-    e.resource_id = s.text(8);
-    e.resource_name = s.text(9);
-    e.before_json = s.text(10);
-    e.after_json = s.text(11);
-    e.interface = s.text(12);
-    out.items.push_back(std::move(e));
-  }
-  if (rc != SQLITE_DONE) return db_error(db_, "list audit events");
-  return out;
+  // The unfiltered log is the filtered query with no filters: one SQL, one row reader.
+  AuditQuery q;
+  q.account_id = std::string(account_id);
+  q.page = page;
+  return query_audit_events(q);
 }
 
 }  // namespace gatehouse
