@@ -208,14 +208,16 @@ def https_context_for(cert_file):
 class EdgeServerTestCase(unittest.TestCase):
     """Starts an OriginRecorder (cls.origin) and a real `gatehouse serve` (cls.server) once
     for the class, with cls.apps making apps that forward to the origin; stops both after
-    the class. Subclasses extend setUpClass (call super() first)."""
+    the class. Subclasses extend setUpClass (call super() first); `server_env` adds
+    environment variables for the server."""
     server = origin = apps = None
+    server_env = None
 
     @classmethod
     def setUpClass(cls):
         cls.origin = OriginRecorder().start()
         try:
-            cls.server = GatehouseServer().start()
+            cls.server = GatehouseServer(env=cls.server_env).start()
         except BaseException:
             cls.origin.stop()
             raise

@@ -20,7 +20,7 @@ import time
 import unittest
 import urllib.parse
 
-from edge_client import Apps, edge_request, host_of, service_headers, unique
+from edge_client import Apps, EdgeServerTestCase, edge_request, host_of, service_headers, unique
 from gatehouse_server import (CLI_TIMEOUT, GatehouseServer, checksummed, clean_env, gatehouse_bin, http_request,
                               parse_rfc3339, rfc3339, run_cli)
 from origin_recorder import OriginRecorder
@@ -47,28 +47,9 @@ def query(params):
     return "?" + urllib.parse.urlencode(params)
 
 
-class LogsTest(unittest.TestCase):
-    server = origin = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.origin = OriginRecorder().start()
-        try:
-            # GATEHOUSE_LOG_STDOUT=1: every record is also a JSON line on stdout.
-            cls.server = GatehouseServer(env={"GATEHOUSE_LOG_STDOUT": "1"}).start()
-        except BaseException:
-            cls.origin.stop()
-            raise
-        cls.apps = Apps(cls.server, cls.origin.url)
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            if cls.server:
-                cls.server.cleanup()
-        finally:
-            if cls.origin:
-                cls.origin.stop()
+class LogsTest(EdgeServerTestCase):
+    # Every record is also a JSON line on stdout.
+    server_env = {"GATEHOUSE_LOG_STDOUT": "1"}
 
     # ---- helpers
 
