@@ -1,6 +1,7 @@
 #include "audit/access_log.hpp"
 
 #include "audit/access_log_json.hpp"
+#include "audit/coalesce.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -277,6 +278,7 @@ void AccessLog::drain_locked() {
   }
   const std::size_t first_new = unwritten_.size();
   merge_runs(runs, unwritten_);
+  coalesce_allowed(unwritten_, first_new, options_.coalesce_window);
   if (options_.mirror && unwritten_.size() > first_new) {
     std::string lines;
     for (std::size_t i = first_new; i < unwritten_.size(); ++i) {
@@ -313,7 +315,7 @@ bool AccessLog::write_chunk_locked() {
   unwritten_counters_ = {};
   written_ += n;
   std::map<std::pair<std::string, bool>, std::uint64_t> by_app;
-  for (const auto& row : chunk) ++by_app[{row.app_id, row.allowed}];
+  for (const auto& row : chunk) by_app[{row.app_id, row.allowed}] += static_cast<std::uint64_t>(row.count);
   std::lock_guard lock(stats_mutex_);
   stats_.written += n;
   for (auto& [key, count] : by_app) stats_.by_app[key] += count;

@@ -22,6 +22,7 @@ boost::json::object to_json(const AccessRequest& r) {
   o["reason"] = r.reason;
   o["client_secret_version"] = r.client_secret_version;
   o["credential"] = r.via_jwt ? "jwt" : "client_secret";
+  o["count"] = r.count;
   return o;
 }
 

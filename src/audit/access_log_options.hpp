@@ -22,6 +22,9 @@ struct AccessLogOptions {
   std::chrono::milliseconds prune_interval = std::chrono::hours(1);
   // Records one edge thread may have queued; beyond it they are dropped and counted.
   std::size_t per_thread_capacity = 1 << 16;
+  // Allowed decisions identical but for time and ray id are stored as one row with a
+  // count within windows of this length (audit/coalesce.hpp); zero = one row each.
+  std::chrono::microseconds coalesce_window = std::chrono::seconds(1);
   // Rows per transaction: bounds how long the shared database lock is held.
   std::size_t rows_per_transaction = 2000;
 };

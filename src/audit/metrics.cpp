@@ -43,7 +43,7 @@ std::string prometheus_text(const AccessLogStats& s) {
            (key.second ? "allowed" : "denied") + "\"} " + std::to_string(n) + "\n";
   counter(out, "gatehouse_access_unknown_client_id_total",
           "Attempts with a client id that no service token has (counted, not logged).", s.unknown_client_ids);
-  counter(out, "gatehouse_access_log_written_total", "Authentication-log records stored.", s.written);
+  counter(out, "gatehouse_access_log_written_total", "Authentication-log rows stored (coalesced allowed decisions are one row).", s.written);
   counter(out, "gatehouse_access_log_dropped_total",
           "Authentication-log records lost because a buffer was full or the store failed too long.", s.dropped);
   counter(out, "gatehouse_access_log_write_errors_total", "Failed authentication-log batches (retried).",

@@ -32,6 +32,15 @@ std::chrono::microseconds parse_retention(const std::string& text, const std::st
   return std::chrono::duration_cast<std::chrono::microseconds>(*d->length);
 }
 
+// The coalescing window of allowed decisions: a Go duration from 0s (off) to 1h.
+std::chrono::microseconds parse_coalesce(const std::string& text, const std::string& where) {
+  if (text == "0" || text == "0s") return {};  // parse_duration wants a positive length
+  auto d = parse_duration(text);
+  if (!d || d->forever() || *d->length < std::chrono::nanoseconds(0) || *d->length > std::chrono::hours(1))
+    throw std::runtime_error(where + " must be a duration from 0s (one row per decision) to 1h, got \"" + text + "\"");
+  return std::chrono::duration_cast<std::chrono::microseconds>(*d->length);
+}
+
 bool parse_switch(const std::string& text, const std::string& where) {
   if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
   if (text == "0" || text == "false" || text == "no" || text == "off") return false;
@@ -47,6 +56,10 @@ void apply_logs(ServeConfig& c, const toml::node& node, const std::string& path)
       auto s = value.value<std::string>();
       if (!s) throw std::runtime_error("config file " + path + ": logs.retention must be a string such as \"720h\"");
       c.log_retention = parse_retention(*s, "config file " + path + ": logs.retention");
+    } else if (k == "coalesce") {
+      auto s = value.value<std::string>();
+      if (!s) throw std::runtime_error("config file " + path + ": logs.coalesce must be a string such as \"1s\" or \"0s\"");
+      c.log_coalesce = parse_coalesce(*s, "config file " + path + ": logs.coalesce");
     } else if (k == "stdout") {
       auto b = value.value<bool>();
       if (!b) throw std::runtime_error("config file " + path + ": logs.stdout must be true or false");
@@ -125,6 +138,7 @@ ServeConfig load_serve_config(const ServeFlags& flags) {
   if (auto v = env("GATEHOUSE_TLS_CERT")) c.tls_cert = *v;
   if (auto v = env("GATEHOUSE_TLS_KEY")) c.tls_key = *v;
   if (auto v = env("GATEHOUSE_LOG_RETENTION")) c.log_retention = parse_retention(*v, "GATEHOUSE_LOG_RETENTION");
+  if (auto v = env("GATEHOUSE_LOG_COALESCE")) c.log_coalesce = parse_coalesce(*v, "GATEHOUSE_LOG_COALESCE");
   if (auto v = env("GATEHOUSE_LOG_STDOUT")) c.log_stdout = parse_switch(*v, "GATEHOUSE_LOG_STDOUT");
   apply_alert_env(c.smtp, c.alerts);
   if (flags.data_dir) c.data_dir = *flags.data_dir;

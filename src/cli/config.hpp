@@ -28,6 +28,8 @@ struct ServeConfig {
   // each row is also printed to stdout as a JSON line.
   std::chrono::microseconds log_retention = std::chrono::hours(24 * 30);
   bool log_stdout = false;
+  // Allowed decisions coalesced within this window (docs/logs.md); 0 = one row each.
+  std::chrono::microseconds log_coalesce = std::chrono::seconds(1);
 };
 
 struct ServeFlags {

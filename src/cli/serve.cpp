@@ -108,6 +108,7 @@ int run_serve(const ServeFlags& flags) {
   // written by its own thread; stopped after the edge so nothing is lost.
   audit::AccessLogOptions log_options;
   log_options.retention = config.log_retention;
+  log_options.coalesce_window = config.log_coalesce;
   if (config.log_stdout)
     log_options.mirror = [](std::string_view lines) {
       std::fwrite(lines.data(), 1, lines.size(), stdout);

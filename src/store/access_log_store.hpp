@@ -29,6 +29,9 @@ struct AccessRequest {
   std::string ray_id;
   int client_secret_version = 0;  // which secret matched; 0 when none did (or a JWT)
   bool via_jwt = false;
+  // Decisions this row stands for: allowed decisions identical but for their time and
+  // ray id are coalesced within a window (audit/coalesce.hpp); refusals are always 1.
+  std::int64_t count = 1;
 };
 
 struct AccessRequestQuery {
@@ -51,7 +54,7 @@ struct AccessRequestQuery {
 struct AccessLogCounters {
   std::int64_t unknown_client_ids = 0;  // attempts with a client id no token has (not logged per try)
   std::int64_t dropped = 0;             // records the edge could not queue (buffer full)
-  std::int64_t written = 0;
+  std::int64_t written = 0;             // decisions stored (the sum of the rows' counts)
 };
 
 class AccessLogStore {

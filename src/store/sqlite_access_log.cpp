@@ -42,11 +42,16 @@ CREATE TABLE access_log_counters (
   value INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 2: allowed decisions coalesced within a window (audit/coalesce.hpp): how many
+    // decisions a row stands for. Rows written before are one decision each.
+    R"sql(
+ALTER TABLE access_requests ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+)sql",
 };
 
 constexpr const char* kColumns =
     "id, created_at, account_id, app_id, app_domain, service_token_id, service_token_name, client_id, allowed, "
-    "reason, ip_address, ray_id, client_secret_version, via_jwt";
+    "reason, ip_address, ray_id, client_secret_version, via_jwt, count";
 
 AccessRequest read_row(const Statement& s) {
   AccessRequest r;
@@ -64,6 +69,7 @@ AccessRequest read_row(const Statement& s) {
   r.ray_id = s.text(11);
   r.client_secret_version = static_cast<int>(s.int64(12));
   r.via_jwt = s.int64(13) != 0;
+  r.count = s.int64(14);
   return r;
 }
 
@@ -154,17 +160,19 @@ Result<void> SqliteAccessLogStore::insert_access_requests(std::span<const Access
   if (auto r = tx.begin(); !r) return r.error();
   Statement s(db,
               "INSERT INTO access_requests (created_at, account_id, app_id, app_domain, service_token_id, "
-              "service_token_name, client_id, allowed, reason, ip_address, ray_id, client_secret_version, via_jwt) "
-              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+              "service_token_name, client_id, allowed, reason, ip_address, ray_id, client_secret_version, via_jwt, count) "
+              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  std::int64_t decisions = 0;
   for (const auto& r : rows) {
     s.reset();
     s.bind(1, r.created_at).bind(2, r.account_id).bind(3, r.app_id).bind(4, r.app_domain);
     s.bind(5, r.service_token_id).bind(6, r.service_token_name).bind(7, r.client_id).bind(8, r.allowed);
     s.bind(9, r.reason).bind(10, r.ip_address).bind(11, r.ray_id).bind(12, r.client_secret_version);
-    s.bind(13, r.via_jwt);
+    s.bind(13, r.via_jwt).bind(14, r.count);
     if (s.step() != SQLITE_DONE) return db_error(db, "write access log");
+    decisions += r.count;
   }
-  if (auto r = add_counter(db, "written", static_cast<std::int64_t>(rows.size())); !r) return r.error();
+  if (auto r = add_counter(db, "written", decisions); !r) return r.error();
   if (auto r = add_counter(db, "unknown_client_ids", add.unknown_client_ids); !r) return r.error();
   if (auto r = add_counter(db, "dropped", add.dropped); !r) return r.error();
   return tx.commit();

@@ -28,7 +28,7 @@ from origin_recorder import OriginRecorder
 DEADLINE = 30.0  # seconds: the last-seen flush runs every 5 s; sanitizer builds are slow
 ROW_FIELDS = {"id", "created_at", "action", "allowed", "app_domain", "app_uid", "app_id", "ip_address", "ray_id",
               "user_email", "service_token_id", "service_token_name", "client_id", "reason", "client_secret_version",
-              "credential"}
+              "credential", "count"}
 
 
 def poll(what, fn, deadline=DEADLINE):
@@ -48,8 +48,9 @@ def query(params):
 
 
 class LogsTest(EdgeServerTestCase):
-    # Every record is also a JSON line on stdout.
-    server_env = {"GATEHOUSE_LOG_STDOUT": "1"}
+    # Every record is also a JSON line on stdout; one row per decision (no coalescing),
+    # so that rows can be counted (LogsCoalescingTest covers the default).
+    server_env = {"GATEHOUSE_LOG_STDOUT": "1", "GATEHOUSE_LOG_COALESCE": "0s"}
 
     # ---- helpers
 
@@ -333,6 +334,35 @@ class LogsTest(EdgeServerTestCase):
         self.assertIn(token["name"], r.stdout)
 
 
+class LogsCoalescingTest(EdgeServerTestCase):
+    """The default: allowed decisions alike within a second are one row with a count."""
+
+    def test_allowed_decisions_are_counted_refusals_keep_their_rows(self):
+        token = self.server.create_token(unique("busy"))
+        app = self.apps.token_app("busy", [token])
+        rays = []
+        for i in range(8):
+            r = edge_request(self.server.edge_url, host_of(app), "/same", headers=service_headers(token))
+            self.assertEqual(r.status, 200)
+        for i in range(2):
+            bad = checksummed("cfast_", "Q" * 40)
+            rays.append(edge_request(self.server.edge_url, host_of(app), "/same",
+                                     headers=service_headers(token, bad)).headers["Cf-Ray"])
+        path = self.server.acct("/access/logs/access_requests") + query(
+            {"service_token_name": token["name"], "per_page": 100})
+
+        def all_there():
+            rows = self.server.ok("GET", path)
+            return rows if sum(r["count"] for r in rows) == 10 else None
+        rows = poll("10 decisions in the log", all_there)
+        allowed = [r for r in rows if r["allowed"]]
+        refused = [r for r in rows if not r["allowed"]]
+        self.assertEqual(sum(r["count"] for r in allowed), 8)
+        self.assertLess(len(allowed), 8, "8 requests within a second or two are coalesced")
+        self.assertEqual(sorted(r["ray_id"] for r in refused), sorted(rays), "every refusal keeps its own row")
+        self.assertTrue(all(r["count"] == 1 for r in refused))
+
+
 class LogsConfigTest(unittest.TestCase):
     """[logs] retention/stdout, GATEHOUSE_LOG_*, serve --log-json."""
 
@@ -357,6 +387,11 @@ class LogsConfigTest(unittest.TestCase):
             self.assertIn("logs.stdout", self.serve_fails(data, "--config", cfg))
             self.assertIn("GATEHOUSE_LOG_RETENTION", self.serve_fails(data, env={"GATEHOUSE_LOG_RETENTION": "12x"}))
             self.assertIn("GATEHOUSE_LOG_STDOUT", self.serve_fails(data, env={"GATEHOUSE_LOG_STDOUT": "maybe"}))
+            for bad in ("2h", "-1s", "often"):
+                self.assertIn("GATEHOUSE_LOG_COALESCE", self.serve_fails(data, env={"GATEHOUSE_LOG_COALESCE": bad}))
+            with open(cfg, "w") as f:
+                f.write("[logs]\ncoalesce = 5\n")
+            self.assertIn("logs.coalesce", self.serve_fails(data, "--config", cfg))
 
     def test_log_json_flag_and_config_file_turn_the_mirror_on(self):
         with OriginRecorder() as origin, tempfile.TemporaryDirectory() as d:
@@ -386,7 +421,7 @@ class LogsDurabilityTest(unittest.TestCase):
 
     def test_sigterm_flushes_pending_records_and_last_seen(self):
         with OriginRecorder() as origin:
-            server = GatehouseServer(keep_data_dir=False)
+            server = GatehouseServer(keep_data_dir=False, env={"GATEHOUSE_LOG_COALESCE": "0s"})
             try:
                 server.start()
                 token = server.create_token(unique("flushed"))

@@ -117,6 +117,7 @@ TEST_F(AccessLogTest, FiltersPagesAndDirection) {
 TEST_F(AccessLogTest, WhenTheWriterIsBehindRecordsWaitInTheInboxThenAreDroppedAndCounted) {
   AccessLogOptions o;
   o.per_thread_capacity = 10;  // the inbox then holds 4 x 10, in batches of 10 / 4 = 2
+  o.coalesce_window = {};      // one row per record, to count them
   AccessLog log(*log_store, *store, clock, o);  // not started: nothing drains
   for (int i = 0; i < 60; ++i) log.record(record("burst", true, kT0 + microseconds(i)));
   log.flush();
@@ -134,6 +135,48 @@ TEST_F(AccessLogTest, WhenTheWriterIsBehindRecordsWaitInTheInboxThenAreDroppedAn
   EXPECT_EQ(query(asc).items[0].created_at, kT0);
 }
 
+TEST_F(AccessLogTest, AllowedDecisionsAlikeWithinASecondAreOneRowWithACount) {
+  AccessLog log(*log_store, *store, clock);
+  for (int i = 0; i < 5; ++i) log.record(record("ci", true, kT0 + milliseconds(100 * i)));  // one second
+  log.record(record("ci", true, kT0 + seconds(1)));                                          // the next one
+  auto other_ip = record("ci", true, kT0 + milliseconds(1));
+  other_ip.ip_address = "192.0.2.8";
+  log.record(std::move(other_ip));
+  for (int i = 0; i < 3; ++i) log.record(record("ci", false, kT0 + milliseconds(i)));  // refusals: one row each
+  log.flush();
+  AccessRequestQuery asc;
+  asc.ascending = true;
+  const auto page = query(asc);
+  ASSERT_EQ(page.total_count, 6);
+  const auto& first = page.items[0];
+  EXPECT_EQ(first.created_at, kT0) << "the group keeps its first decision's time";
+  EXPECT_EQ(first.ray_id, "ray-1") << "and its ray id";
+  EXPECT_EQ(first.count, 5);
+  std::int64_t allowed = 0, refused_rows = 0;
+  for (const auto& r : page.items) {
+    if (r.allowed) allowed += r.count;
+    else {
+      ++refused_rows;
+      EXPECT_EQ(r.count, 1);
+    }
+  }
+  EXPECT_EQ(allowed, 7);
+  EXPECT_EQ(refused_rows, 3);
+  EXPECT_EQ(log_store->access_log_counters()->written, 10) << "the counter counts decisions";
+  EXPECT_EQ((log.stats().by_app[{"app-1", true}]), 7u);
+}
+
+TEST_F(AccessLogTest, AWindowOfZeroKeepsOneRowPerDecision) {
+  AccessLogOptions o;
+  o.coalesce_window = {};
+  AccessLog log(*log_store, *store, clock, o);
+  for (int i = 0; i < 4; ++i) log.record(record("ci", true, kT0));
+  log.flush();
+  const auto page = query({});
+  EXPECT_EQ(page.total_count, 4);
+  for (const auto& r : page.items) EXPECT_EQ(r.count, 1);
+}
+
 TEST_F(AccessLogTest, UnknownClientIdsAreCountedNotLogged) {
   AccessLog log(*log_store, *store, clock);
   for (int i = 0; i < 7; ++i) log.unknown_client_id();
@@ -148,6 +191,7 @@ TEST_F(AccessLogTest, ManyThreadsWithTheWriterRunningLoseNothingAndStopWritesThe
   AccessLogOptions o;
   o.write_interval = std::chrono::milliseconds(5);
   o.rows_per_transaction = 100;
+  o.coalesce_window = {};  // one row per record, to count them
   AccessLog log(*log_store, *store, clock, o);
   log.start();
   constexpr int kThreads = 4, kEach = 2000;

@@ -112,7 +112,13 @@ async function authLog(panel, ctx) {
           h(
             'tr',
             {},
-            h('td', { 'data-label': 'Time' }, when(r.created_at)),
+            h(
+              'td',
+              { 'data-label': 'Time' },
+              when(r.created_at),
+              // Allowed decisions alike within a second are one row (docs/logs.md).
+              r.count > 1 ? h('span', { class: 'sub' }, `${r.count} requests from here`) : null,
+            ),
             h('td', { 'data-label': 'Outcome' }, r.allowed ? badge('Allowed', 'ok') : badge('Refused', 'danger'), r.reason ? h('span', { class: 'sub mono' }, r.reason) : null),
             h(
               'td',
