@@ -6,6 +6,7 @@
 // acceptor on the same address (the kernel spreads connections), its own upstream
 // keep-alive pool; a connection lives on one thread. See docs in edge_server.cpp.
 #include "edge/gate.hpp"
+#include "edge/proxy/upstream_pool.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -28,7 +29,7 @@ struct EdgeOptions {
   std::chrono::milliseconds keep_alive_timeout{60'000};  // idle between requests
   std::chrono::milliseconds client_timeout{60'000};      // client stalls reading or writing a body
 
-  std::size_t pool_max_idle_per_origin = 32;     // per edge thread
+  std::size_t pool_max_idle_per_origin = PoolOptions{}.max_idle_per_origin;  // per edge thread
   std::chrono::milliseconds pool_max_idle_time{60'000};  // capped by the origin's idle timeout
   // PEM bundle trusted for https origins in addition to the system roots ("" = none).
   std::string origin_ca_file;

@@ -22,6 +22,7 @@ struct UpstreamConnection {
   Stream stream;
   Deadline deadline;                  // after `stream`: destroyed first
   boost::beast::flat_buffer buffer;   // response bytes read but not parsed yet
+  Deadline::clock::time_point pooled_at{};   // when it was last put back in the pool
   Deadline::clock::time_point idle_until{};  // pooled: discarded after this
   bool reused = false;                // taken from the pool (may have been closed meanwhile)
 };

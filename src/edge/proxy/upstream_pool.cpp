@@ -42,7 +42,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(const Upstream& upstream)
   while (!list.empty()) {
     auto c = std::move(list.back());
     list.pop_back();
-    if (c->idle_until > now && looks_alive(*c)) {
+    if (c->idle_until > now && (now - c->pooled_at < kPeekAfter || looks_alive(*c))) {
       c->reused = true;
       return c;
     }
@@ -53,7 +53,8 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(const Upstream& upstream)
 void UpstreamPool::put(const Upstream& upstream, std::unique_ptr<UpstreamConnection> connection) {
   if (closed_ || options_.max_idle_per_origin == 0) return;
   const auto idle = std::min<Deadline::clock::duration>(options_.max_idle_time, upstream.timeouts.idle);
-  connection->idle_until = Deadline::clock::now() + idle;
+  connection->pooled_at = Deadline::clock::now();
+  connection->idle_until = connection->pooled_at + idle;
   connection->deadline.disarm();
   auto& list = idle_[key_of(upstream)];
   if (list.size() >= options_.max_idle_per_origin) list.erase(list.begin());  // the least recently used
