@@ -69,7 +69,7 @@ EdgeThreadBuffer* AccessLog::local() noexcept {
   }
 }
 
-void AccessLog::record(edge::AccessRecord record) noexcept {
+void AccessLog::record(const edge::AccessRecord& record) noexcept {
   EdgeThreadBuffer* b = local();
   if (b == nullptr) {
     std::lock_guard lock(stats_mutex_);  // only when memory ran out registering: not the hot path
@@ -79,12 +79,18 @@ void AccessLog::record(edge::AccessRecord record) noexcept {
   bool hand_over = false;
   {
     std::lock_guard lock(b->mutex);
+    // The common case under load: the same client again within the window. Counted
+    // into the record queued last, nothing copied (audit/coalesce.hpp).
+    if (!b->records.empty() && coalescible(b->records.back(), record, options_.coalesce_window)) {
+      b->records.back().count += record.count;
+      return;
+    }
     if (b->records.size() >= options_.per_thread_capacity) {
       ++b->dropped;
       return;
     }
     try {
-      b->records.push_back(std::move(record));
+      b->records.push_back(record);
     } catch (...) {
       ++b->dropped;
       return;

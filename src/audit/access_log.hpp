@@ -56,7 +56,7 @@ class AccessLog final : public edge::AccessLogSink {
   AccessLog& operator=(const AccessLog&) = delete;
 
   // Edge threads (hot path).
-  void record(edge::AccessRecord record) noexcept override;
+  void record(const edge::AccessRecord& record) noexcept override;
   void unknown_client_id() noexcept override;
   void seen(std::string_view token_id, int version, Time at) noexcept override;
 

@@ -42,6 +42,7 @@ AccessRequest to_row(edge::AccessRecord&& record) {
   r.ray_id = std::move(record.ray_id);
   r.client_secret_version = record.client_secret_version;
   r.via_jwt = record.via_jwt;
+  r.count = record.count;
   return r;
 }
 

@@ -9,6 +9,7 @@
 // reason — within one window (aligned on the clock: [k·window, (k+1)·window)) are
 // stored as one row: the first one's time and ray id, `count` = how many decisions.
 // Refusals are never merged: each keeps its own row and ray id.
+#include "edge/access_log.hpp"
 #include "store/access_log_store.hpp"
 
 #include <chrono>
@@ -16,6 +17,10 @@
 #include <vector>
 
 namespace gatehouse::audit {
+
+// Whether `next` may be counted into `last` as the edge reports it: both allowed, alike
+// but for time and ray id, in the same window (`next` is not earlier than `last`).
+bool coalescible(const edge::AccessRecord& last, const edge::AccessRecord& next, std::chrono::microseconds window);
 
 // Merges rows[from..] in place (order kept: the first of a group stays where it was).
 // A window of zero merges nothing.

@@ -4,6 +4,7 @@
 // implementations must not block or do I/O there (queue and return).
 #include "core/time.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,13 +24,16 @@ struct AccessRecord {
   std::string ray_id;
   int client_secret_version = 0;  // which secret matched; 0 when none did
   bool via_jwt = false;           // presented an Access JWT rather than the secret
+  std::int64_t count = 1;         // identical allowed decisions this record stands for
 };
 
 class AccessLogSink {
  public:
   virtual ~AccessLogSink() = default;
-  // One call per decision about a known client id or a verified JWT.
-  virtual void record(AccessRecord record) noexcept = 0;
+  // One call per decision about a known client id or a verified JWT. By reference:
+  // the caller may reuse one record (its strings' capacity) for every call, and a
+  // sink that merges a decision into the previous one copies nothing.
+  virtual void record(const AccessRecord& record) noexcept = 0;
   // A client id that no token has: counted, not logged per try.
   virtual void unknown_client_id() noexcept = 0;
   // A successful authentication with secret `version` (0 for a JWT) of `token_id`.

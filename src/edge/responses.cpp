@@ -149,6 +149,15 @@ http::Response login_redirect(bool tls, std::string_view host, std::string_view 
 
 std::string http_date(Time t) {
   using namespace std::chrono;
+  // The Set-Cookie of a cached JWT names the same expiry on every request: remember
+  // the last second formatted on this thread (snprintf was ~1 µs per request).
+  struct Memo {
+    sys_seconds second{sys_seconds::min()};
+    std::string text;
+  };
+  thread_local Memo memo;
+  const auto second = floor<seconds>(t);
+  if (second == memo.second) return memo.text;
   const auto day = floor<days>(t);
   const year_month_day ymd{day};
   const weekday wd{day};
@@ -161,7 +170,9 @@ std::string http_date(Time t) {
                 static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1],
                 static_cast<int>(ymd.year()), static_cast<long long>(secs / 3600),
                 static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
-  return buf;
+  memo.second = second;
+  memo.text = buf;
+  return memo.text;
 }
 
 std::string authorization_cookie(std::string_view jwt, Time expires, const CookieAttributes& a) {

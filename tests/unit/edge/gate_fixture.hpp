@@ -36,7 +36,7 @@ struct RecordingSink : AccessLogSink {
   std::vector<AccessRecord> records;
   int unknown = 0;
   std::vector<std::pair<std::string, int>> seen_tokens;
-  void record(AccessRecord r) noexcept override { records.push_back(std::move(r)); }
+  void record(const AccessRecord& r) noexcept override { records.push_back(r); }
   void unknown_client_id() noexcept override { ++unknown; }
   void seen(std::string_view id, int version, Time) noexcept override { seen_tokens.emplace_back(std::string(id), version); }
 };
