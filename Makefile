@@ -9,13 +9,16 @@ export CCACHE_NOHASHDIR := true
 ADMIN_LISTEN ?= 127.0.0.1:9000
 EDGE_LISTEN ?= 0.0.0.0:8080
 
-.PHONY: run test build build-server build-debug deps deps-build bench clean
+.PHONY: run test build build-server build-debug deps deps-build deps-bench bench bench-quick clean
 
 deps-build:
 	@scripts/install-deps.sh --build
 
 deps:
 	@scripts/install-deps.sh
+
+deps-bench:
+	@scripts/install-deps.sh --bench
 
 build: deps-build
 	@cmake --preset release >/dev/null
@@ -40,8 +43,18 @@ run: build-server
 test: build-debug
 	@ctest --preset debug -j $(JOBS)
 
-bench: build
+# Gatehouse beside nginx on this machine (wrk, pinned CPUs), the micro-benchmarks and the
+# access-log burst; prints the tables recorded in docs/performance.md. ~12 minutes.
+bench: deps-bench
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target gatehouse micro_bench access_log_burst
 	@bench/run.sh
+
+# The same, short: one repetition of each scenario and 100,000 tokens instead of 1,000,000.
+bench-quick: deps-bench
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target gatehouse micro_bench access_log_burst
+	@BENCH_QUICK=1 bench/run.sh
 
 clean:
 	rm -rf build

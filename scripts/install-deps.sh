@@ -5,10 +5,15 @@
 #
 #   scripts/install-deps.sh          build + run + test dependencies
 #   scripts/install-deps.sh --build  build + run dependencies only
+#   scripts/install-deps.sh --bench  build + run + benchmark dependencies (make bench)
 set -euo pipefail
 
 want_tests=1
-[ "${1:-}" = "--build" ] && want_tests=0
+want_bench=0
+case "${1:-}" in
+  --build) want_tests=0 ;;
+  --bench) want_tests=0; want_bench=1 ;;
+esac
 
 build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config git
@@ -21,10 +26,17 @@ test_pkgs=(
   libgtest-dev libgmock-dev python3 sqlite3 openssl nginx-light python3-jwt python3-cryptography
   python3-aiosmtpd
   chromium
+  libbenchmark-dev  # micro_bench is compiled by the test build too, so it cannot rot
+)
+# make bench: wrk and nginx for the side-by-side runs, Google Benchmark, perf and
+# valgrind for profiles (docs/performance.md).
+bench_pkgs=(
+  wrk nginx-light python3 libbenchmark-dev util-linux linux-perf valgrind
 )
 
 pkgs=("${build_pkgs[@]}")
 [ $want_tests = 1 ] && pkgs+=("${test_pkgs[@]}")
+[ $want_bench = 1 ] && pkgs+=("${bench_pkgs[@]}")
 # Node.js may come from Debian (nodejs + npm) or from a vendor package that
 # bundles npm and conflicts with Debian's npm: ask only for what is absent.
 if [ $want_tests = 1 ]; then
