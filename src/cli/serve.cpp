@@ -44,6 +44,11 @@ std::string url_host(const std::string& bound) {
 
 std::string port_of(const std::string& bound) { return bound.substr(bound.rfind(':') + 1); }
 
+// Threads that run admin API handlers. Most of their time is spent waiting (fsync,
+// edge rebuild), not computing, so more threads than cores: 16 concurrent clients'
+// creations then share one commit instead of queueing for one each.
+constexpr std::size_t kAdminHandlerThreads = 16;
+
 void write_runtime_file(const std::string& path, const std::string& account_id, const std::string& admin,
                         const std::string& edge) {
   boost::json::object o{{"pid", static_cast<std::int64_t>(::getpid())},
@@ -88,6 +93,11 @@ void clean_up_inactive_tokens(Services& services, audit::AccessLog& access_log) 
 int run_serve(const ServeFlags& flags) {
   ServeConfig config;
   std::unique_ptr<SqliteStore> store;
+  // A second connection for the edge's reloads: in WAL mode it reads beside the
+  // writer, so a reload never waits for a group commit's fsync, nor a commit (and the
+  // API's other reads) for a reload. Every change is committed before it asks for a
+  // reload, so a reload started afterwards sees it.
+  std::unique_ptr<SqliteStore> edge_reads;
   SystemClock clock;
   OsRandom random;
   std::optional<MasterKey> master;
@@ -96,6 +106,7 @@ int run_serve(const ServeFlags& flags) {
   try {
     config = load_serve_config(flags);
     store = open_or_create(config.data_dir);
+    edge_reads = open_existing(config.data_dir);
     master.emplace(load_master_key(std::filesystem::path(config.data_dir) / "master.key", random));
     alerting = server::AlertingRuntime::open(*store, clock, random, config.smtp, config.alerts);
     access_log_store = must(SqliteAccessLogStore::open(*store), "opening the access log");
@@ -123,7 +134,7 @@ int run_serve(const ServeFlags& flags) {
   edge_options.threads = config.edge_threads;
   edge_options.tls_cert_file = config.tls_cert;
   edge_options.tls_key_file = config.tls_key;
-  server::EdgeRuntime edge_runtime(*store, *master, clock, edge_options, gate_options);
+  server::EdgeRuntime edge_runtime(*edge_reads, *master, clock, edge_options, gate_options);
 
   Services services{*store, clock, random};
   services.master_key = &*master;
@@ -155,6 +166,10 @@ int run_serve(const ServeFlags& flags) {
   access_log.start();
   http::Limits admin_limits;
   admin_limits.body_bytes = config.admin_body_limit;
+  // Handlers block (a change waits for its group commit's fsync and for the edge to
+  // publish it), so they run on their own threads: up to this many requests overlap
+  // and their writes share one transaction (docs/operations.md, Admin API concurrency).
+  admin_limits.handler_threads = kAdminHandlerThreads;
   std::unique_ptr<http::Server> admin_server, echo_origin;
   std::optional<server::DemoSetup> demo;
   try {
@@ -274,6 +289,7 @@ int run_serve(const ServeFlags& flags) {
   admin_server.reset();
   echo_origin.reset();
   services.changed = nullptr;
+  edge_reads.reset();
   store.reset();  // closes the database (checkpoints the WAL)
   std::cout << "gatehouse: stopped" << std::endl;
   return 0;

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -75,7 +76,9 @@ std::pair<std::string, std::uint16_t> split_host_port(const std::string& listen)
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(asio::io_context& io_, Handler h, ErrorResponder e, Limits l)
-      : io(io_), acceptor(io_), handler(std::move(h)), on_error(std::move(e)), limits(l) {}
+      : io(io_), acceptor(io_), handler(std::move(h)), on_error(std::move(e)), limits(l) {
+    if (limits.handler_threads > 0) pool = std::make_unique<asio::thread_pool>(limits.handler_threads);
+  }
 
   asio::io_context& io;
   tcp::acceptor acceptor;
@@ -84,6 +87,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Limits limits;
   bool stopping = false;
   std::list<std::weak_ptr<Connection>> connections;
+  std::unique_ptr<asio::thread_pool> pool;  // null: handlers run on the io_context thread
 
   static bhttp::response<bhttp::string_body> to_beast(Response&& r, unsigned version, bool keep_alive) {
     bhttp::response<bhttp::string_body> out;
@@ -103,6 +107,15 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       std::fprintf(stderr, "gatehouse: internal error while handling %s: %s\n", req.method.c_str(), e.what());
       return on_error(500, "internal error");
     }
+  }
+
+  // The session coroutine (and so everything but the handler) stays on the io_context
+  // thread: co_spawn's completion resumes it on its own executor.
+  asio::awaitable<Response> handle(const Request& req) {
+    if (!pool) co_return safe_handle(req);
+    co_return co_await asio::co_spawn(
+        pool->get_executor(), [this, &req]() -> asio::awaitable<Response> { co_return safe_handle(req); },
+        asio::use_awaitable);
   }
 
   asio::awaitable<void> session(std::shared_ptr<Connection> conn) {
@@ -156,7 +169,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       req.body = std::move(msg.body());
       req.remote_address = remote;
       const bool keep_alive = msg.keep_alive() && !stopping;
-      auto out = to_beast(safe_handle(req), msg.version(), keep_alive);
+      auto out = to_beast(co_await handle(req), msg.version(), keep_alive);
       conn->stream.expires_after(limits.read_timeout);
       auto [wec, wn] = co_await bhttp::async_write(conn->stream, out, kAsTuple);
       if (wec || !out.keep_alive()) break;
@@ -220,7 +233,10 @@ Server::Server(asio::io_context& io, const std::string& listen, Handler handler,
   if (ec) throw std::runtime_error("cannot listen on " + listen + ": " + ec.message());
 }
 
-Server::~Server() = default;
+Server::~Server() {
+  // Handlers still running reference the Impl; wait for them before it can go.
+  if (impl_->pool) impl_->pool->join();
+}
 
 std::string Server::local_address() const {
   boost::system::error_code ec;

@@ -1,7 +1,11 @@
 #pragma once
 // A small HTTP/1.1 server on Boost.Beast for the admin listener (and, until the edge
 // grows its own streaming proxy, the edge placeholder). Requests are read whole with
-// header and body limits and a deadline; the handler runs on the io_context thread.
+// header and body limits and a deadline. The handler runs on the io_context thread, or,
+// with Limits::handler_threads, on a pool of its own threads so that handlers that
+// block (an fsync, waiting for the edge to publish a change) overlap: the io_context
+// thread keeps reading and writing, and a connection's next request is read only
+// after its previous answer was written (keep-alive answers stay in order).
 #include "http/message.hpp"
 
 #include <chrono>
@@ -21,6 +25,10 @@ struct Limits {
   std::size_t body_bytes = 1024 * 1024;
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{60};
+  // 0: the handler runs on the io_context thread, one request at a time. N: on a pool
+  // of N threads; at most N requests are handled at once (the handler must be
+  // thread-safe).
+  std::size_t handler_threads = 0;
 };
 
 // What to answer when the request could not be read (status 400, 413 or 431).

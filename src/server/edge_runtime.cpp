@@ -8,8 +8,7 @@ EdgeRuntime::EdgeRuntime(Store& store, const MasterKey& master, const Clock& clo
                          edge::GateOptions gate)
     : loader_(store, master, clock), gate_(holder_, clock, std::move(gate)), server_(gate_, std::move(options)) {}
 
-bool EdgeRuntime::rebuild() {
-  std::lock_guard lock(rebuild_mutex_);
+bool EdgeRuntime::load_and_publish() {
   auto snap = loader_.load();
   if (!snap) {
     std::cerr << "gatehouse: cannot refresh the edge configuration (keeping the previous one): "

@@ -2,13 +2,14 @@
 // The edge side of `serve`: the published snapshot, its loader, the AccessGate and the
 // EdgeServer. rebuild() is called after every admin change (synchronously, so a
 // change is in force before the API answers: "revocation on the next request") and
-// by the background worker for time-based changes.
+// by the background worker for time-based changes. Concurrent calls share one
+// reload (server/rebuild_coalescer.hpp).
 #include "edge/access_gate.hpp"
 #include "edge/proxy/edge_server.hpp"
 #include "edge/snapshot_loader.hpp"
+#include "server/rebuild_coalescer.hpp"
 
 #include <memory>
-#include <mutex>
 
 namespace gatehouse::server {
 
@@ -18,9 +19,10 @@ class EdgeRuntime {
   EdgeRuntime(Store& store, const MasterKey& master, const Clock& clock, edge::EdgeOptions options,
               edge::GateOptions gate = {});
 
-  // Loads and publishes a new snapshot; on failure keeps the current one and says
-  // why on stderr. Thread-safe.
-  bool rebuild();
+  // Returns once a snapshot loaded after this call began is published (true), or
+  // that load failed: then the current one stays and stderr says why (false).
+  // Thread-safe; concurrent callers share one load.
+  bool rebuild() { return coalescer_.request(); }
 
   void start() { server_.start(); }
   void stop() { server_.stop(); }
@@ -29,11 +31,13 @@ class EdgeRuntime {
   std::shared_ptr<const edge::Snapshot> snapshot() const { return holder_.load(); }
 
  private:
-  std::mutex rebuild_mutex_;
+  bool load_and_publish();  // one at a time (the coalescer runs it)
+
   edge::SnapshotHolder holder_;
   edge::SnapshotLoader loader_;
   edge::AccessGate gate_;
   edge::EdgeServer server_;
+  RebuildCoalescer coalescer_{[this] { return load_and_publish(); }};
 };
 
 }  // namespace gatehouse::server

@@ -113,9 +113,8 @@ Result<bool> SqliteAlertStore::has_fired(std::string_view policy_id, std::string
 }
 
 Result<void> SqliteAlertStore::enqueue_test(std::span<const OutboxMessage> messages, const AuditEvent& event) {
-  std::lock_guard lock(core_.mutex());
   sqlite3* db = core_.handle();
-  auto r = sqlite::in_transaction(db, event, [&]() -> Result<bool> {
+  auto r = sqlite::in_transaction(core_.group_commit(), event, [&]() -> Result<bool> {
     for (const auto& m : messages)
       if (auto w = sqlite::insert_outbox(db, m); !w) return w.error();
     return true;

@@ -122,9 +122,8 @@ Result<std::unique_ptr<SqliteAlertStore>> SqliteAlertStore::open(SqliteStore& co
 // ---- policies
 
 Result<void> SqliteAlertStore::insert_alert_policy(const AlertPolicy& p, const AuditEvent& event) {
-  std::lock_guard lock(core_.mutex());
   sqlite3* db = core_.handle();
-  auto r = in_transaction(db, event, [&]() -> Result<bool> {
+  auto r = in_transaction(core_.group_commit(), event, [&]() -> Result<bool> {
     Statement s(db, std::string("INSERT INTO alert_policies (") + kPolicyColumns + ") VALUES (?,?,?,?,?,?,?,?,?)");
     s.bind(1, p.id).bind(2, p.account_id).bind(3, p.name).bind(4, p.description).bind(5, p.enabled);
     s.bind(6, p.alert_type).bind(7, p.token_ids.has_value()).bind(8, p.created_at).bind(9, p.updated_at);
@@ -139,9 +138,8 @@ Result<void> SqliteAlertStore::insert_alert_policy(const AlertPolicy& p, const A
 
 Result<bool> SqliteAlertStore::update_alert_policy(const AlertPolicy& p, Time expected_updated_at,
                                                    const AuditEvent& event) {
-  std::lock_guard lock(core_.mutex());
   sqlite3* db = core_.handle();
-  return in_transaction(db, event, [&]() -> Result<bool> {
+  return in_transaction(core_.group_commit(), event, [&]() -> Result<bool> {
     Statement s(db,
                 "UPDATE alert_policies SET name = ?, description = ?, enabled = ?, alert_type = ?, token_filter = ?, "
                 "updated_at = ? WHERE account_id = ? AND id = ? AND updated_at = ?");
@@ -160,9 +158,8 @@ Result<bool> SqliteAlertStore::update_alert_policy(const AlertPolicy& p, Time ex
 
 Result<bool> SqliteAlertStore::delete_alert_policy(std::string_view account_id, std::string_view id,
                                                    const AuditEvent& event) {
-  std::lock_guard lock(core_.mutex());
   sqlite3* db = core_.handle();
-  return in_transaction(db, event, [&]() -> Result<bool> {
+  return in_transaction(core_.group_commit(), event, [&]() -> Result<bool> {
     Statement s(db, "DELETE FROM alert_policies WHERE account_id = ? AND id = ?");
     s.bind(1, account_id).bind(2, id);
     if (s.step() != SQLITE_DONE) return db_error(db, "delete alert policy");
@@ -209,9 +206,8 @@ Result<std::vector<AlertPolicy>> SqliteAlertStore::list_enabled_alert_policies()
 // ---- webhooks
 
 Result<void> SqliteAlertStore::insert_webhook(const WebhookDestination& w, const AuditEvent& event) {
-  std::lock_guard lock(core_.mutex());
   sqlite3* db = core_.handle();
-  auto r = in_transaction(db, event, [&]() -> Result<bool> {
+  auto r = in_transaction(core_.group_commit(), event, [&]() -> Result<bool> {
     Statement s(db, std::string("INSERT INTO alert_webhooks (") + kWebhookColumns + ") VALUES (?,?,?,?,?,?,?,?,?)");
     s.bind(1, w.id).bind(2, w.account_id).bind(3, w.name).bind(4, w.url).bind(5, w.secret);
     s.bind(6, w.created_at).bind(7, w.updated_at).bind(8, w.last_success).bind(9, w.last_failure);
@@ -225,9 +221,8 @@ Result<void> SqliteAlertStore::insert_webhook(const WebhookDestination& w, const
 
 Result<bool> SqliteAlertStore::update_webhook(const WebhookDestination& w, Time expected_updated_at,
                                               const AuditEvent& event) {
-  std::lock_guard lock(core_.mutex());
   sqlite3* db = core_.handle();
-  return in_transaction(db, event, [&]() -> Result<bool> {
+  return in_transaction(core_.group_commit(), event, [&]() -> Result<bool> {
     Statement s(db,
                 "UPDATE alert_webhooks SET name = ?, url = ?, secret = ?, updated_at = ? "
                 "WHERE account_id = ? AND id = ? AND updated_at = ?");
@@ -240,9 +235,8 @@ Result<bool> SqliteAlertStore::update_webhook(const WebhookDestination& w, Time 
 
 Result<bool> SqliteAlertStore::delete_webhook(std::string_view account_id, std::string_view id,
                                               const AuditEvent& event) {
-  std::lock_guard lock(core_.mutex());
   sqlite3* db = core_.handle();
-  return in_transaction(db, event, [&]() -> Result<bool> {
+  return in_transaction(core_.group_commit(), event, [&]() -> Result<bool> {
     // Checked inside the write transaction, so no policy can start naming it meanwhile.
     auto users = webhook_users(db, account_id, id);
     if (!users) return users.error();

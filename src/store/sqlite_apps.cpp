@@ -41,8 +41,7 @@ Result<std::optional<T>> first(Result<std::vector<T>> all) {
 
 Result<void> SqliteStore::insert_app(const App& app, std::span<const Policy> new_app_policies,
                                      const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  auto r = in_transaction(db_, event, [&]() -> Result<bool> {
+  auto r = in_transaction(*group_, event, [&]() -> Result<bool> {
     // The app row first (app-scoped policies reference it), then its policies, then
     // the destinations and links (which reference the policies).
     if (auto a = sqlite::insert_app_row(db_, app); !a) return a.error();
@@ -56,8 +55,7 @@ Result<void> SqliteStore::insert_app(const App& app, std::span<const Policy> new
 
 Result<bool> SqliteStore::update_app(const App& app, Time expected_updated_at, std::span<const Policy> new_app_policies,
                                      const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  return in_transaction(db_, event, [&]() -> Result<bool> {
+  return in_transaction(*group_, event, [&]() -> Result<bool> {
     if (auto p = insert_policies(db_, new_app_policies); !p) return p.error();
     auto replaced = sqlite::replace_app_rows(db_, app, expected_updated_at);
     if (!replaced || !*replaced) return replaced;
@@ -67,8 +65,7 @@ Result<bool> SqliteStore::update_app(const App& app, Time expected_updated_at, s
 }
 
 Result<bool> SqliteStore::delete_app(std::string_view account_id, std::string_view id, const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  return in_transaction(db_, event, [&]() -> Result<bool> {
+  return in_transaction(*group_, event, [&]() -> Result<bool> {
     Statement s(db_, "DELETE FROM apps WHERE account_id = ? AND id = ?");
     s.bind(1, account_id).bind(2, id);
     if (s.step() != SQLITE_DONE) return db_error(db_, "delete app");
@@ -141,8 +138,7 @@ Result<void> link_app_policy(sqlite3* db, const Policy& p) {
 }  // namespace
 
 Result<void> SqliteStore::insert_policy(const Policy& policy, const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  auto r = in_transaction(db_, event, [&]() -> Result<bool> {
+  auto r = in_transaction(*group_, event, [&]() -> Result<bool> {
     if (auto p = sqlite::insert_policy_rows(db_, policy); !p) return p.error();
     if (!policy.app_id.empty())
       if (auto l = link_app_policy(db_, policy); !l) return l.error();
@@ -153,8 +149,7 @@ Result<void> SqliteStore::insert_policy(const Policy& policy, const AuditEvent& 
 }
 
 Result<bool> SqliteStore::update_policy(const Policy& policy, Time expected_updated_at, const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  return in_transaction(db_, event, [&]() -> Result<bool> {
+  return in_transaction(*group_, event, [&]() -> Result<bool> {
     // Updated in place (not deleted and re-inserted): the links of a reusable policy
     // reference the row.
     Statement s(db_,
@@ -184,8 +179,7 @@ Result<bool> SqliteStore::update_policy(const Policy& policy, Time expected_upda
 }
 
 Result<bool> SqliteStore::delete_policy(std::string_view account_id, std::string_view id, const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  return in_transaction(db_, event, [&]() -> Result<bool> {
+  return in_transaction(*group_, event, [&]() -> Result<bool> {
     // An app-scoped policy's own link goes with it; a reusable policy's links stay and
     // make the DELETE fail (the reference check), so it is never deleted while used.
     Statement unlink(db_,

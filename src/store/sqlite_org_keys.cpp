@@ -79,8 +79,7 @@ Result<std::optional<Organization>> SqliteStore::find_organization(std::string_v
 }
 
 Result<bool> SqliteStore::insert_organization(const Organization& org, const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  return in_transaction(db_, event, [&]() -> Result<bool> {
+  return in_transaction(*group_, event, [&]() -> Result<bool> {
     Statement s(db_, std::string("INSERT INTO organizations (") + kOrgColumns +
                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (account_id) DO NOTHING");
     bind_org(s, org);
@@ -91,8 +90,7 @@ Result<bool> SqliteStore::insert_organization(const Organization& org, const Aud
 
 Result<bool> SqliteStore::update_organization(const Organization& org, Time expected_updated_at,
                                               const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  return in_transaction(db_, event, [&]() -> Result<bool> {
+  return in_transaction(*group_, event, [&]() -> Result<bool> {
     Statement s(db_,
                 "UPDATE organizations SET name = ?2, auth_domain = ?3, session_duration = ?4, "
                 "session_duration_ns = ?5, strict_service_token_auth = ?6, inactivity_enabled = ?7, "
@@ -115,8 +113,7 @@ Result<std::vector<Organization>> SqliteStore::list_organizations() {
 // ---- signing keys
 
 Result<void> SqliteStore::insert_signing_key(const StoredSigningKey& k, const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  auto r = in_transaction(db_, event, [&]() -> Result<bool> {
+  auto r = in_transaction(*group_, event, [&]() -> Result<bool> {
     Statement s(db_, std::string("INSERT INTO signing_keys (") + kKeyColumns + ") VALUES (?,?,?,?,?,?,?)");
     s.bind(1, k.kid).bind(2, k.account_id).bind(3, k.private_key_encrypted).bind(4, k.public_key_pem);
     s.bind(5, k.certificate_pem).bind(6, k.created_at).bind(7, k.retired_at);
@@ -139,8 +136,7 @@ Result<std::vector<StoredSigningKey>> SqliteStore::list_signing_keys(std::string
 
 Result<bool> SqliteStore::retire_signing_key(std::string_view account_id, std::string_view kid, Time when,
                                              const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  return in_transaction(db_, event, [&]() -> Result<bool> {
+  return in_transaction(*group_, event, [&]() -> Result<bool> {
     Statement s(db_, "UPDATE signing_keys SET retired_at = ? WHERE account_id = ? AND kid = ? AND retired_at IS NULL");
     s.bind(1, when).bind(2, account_id).bind(3, kid);
     if (s.step() != SQLITE_DONE) return db_error(db_, "retire signing key");
@@ -150,8 +146,7 @@ Result<bool> SqliteStore::retire_signing_key(std::string_view account_id, std::s
 
 Result<bool> SqliteStore::delete_signing_key(std::string_view account_id, std::string_view kid,
                                              const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  return in_transaction(db_, event, [&]() -> Result<bool> {
+  return in_transaction(*group_, event, [&]() -> Result<bool> {
     Statement s(db_, "DELETE FROM signing_keys WHERE account_id = ? AND kid = ?");
     s.bind(1, account_id).bind(2, kid);
     if (s.step() != SQLITE_DONE) return db_error(db_, "delete signing key");

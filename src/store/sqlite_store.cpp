@@ -120,6 +120,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   return store;
 }
 
+SqliteStore::SqliteStore(sqlite3* db) : db_(db), group_(std::make_unique<sqlite::GroupCommit>(db, mutex_)) {}
+
 SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }
 
 int SqliteStore::schema_version() {
@@ -150,8 +152,7 @@ Result<std::optional<Account>> SqliteStore::find_account(std::string_view id) {
 }
 
 Result<void> SqliteStore::create_account(const Account& a, const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  auto r = in_transaction(db_, event, [&]() -> Result<bool> {
+  auto r = in_transaction(*group_, event, [&]() -> Result<bool> {
     Statement s(db_, "INSERT INTO accounts (id, name, created_at) VALUES (?,?,?)");
     s.bind(1, a.id).bind(2, a.name).bind(3, a.created_at);
     if (s.step() != SQLITE_DONE) return db_error(db_, "create account");
@@ -164,8 +165,7 @@ Result<void> SqliteStore::create_account(const Account& a, const AuditEvent& eve
 // ---- API tokens
 
 Result<void> SqliteStore::create_api_token(const ApiToken& t, const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  auto r = in_transaction(db_, event, [&]() -> Result<bool> {
+  auto r = in_transaction(*group_, event, [&]() -> Result<bool> {
     Statement s(db_, std::string("INSERT INTO api_tokens (") + kApiTokenColumns + ") VALUES (?,?,?,?,?,?,?,?)");
     s.bind(1, t.id).bind(2, t.account_id).bind(3, t.name).bind(4, to_string(t.scope)).bind(5, t.token_hash);
     s.bind(6, t.created_at).bind(7, t.expires_at).bind(8, t.revoked_at);
@@ -210,8 +210,7 @@ Result<std::vector<ApiToken>> SqliteStore::list_api_tokens(std::string_view acco
 
 Result<bool> SqliteStore::revoke_api_token(std::string_view account_id, std::string_view id, Time when,
                                            const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  return in_transaction(db_, event, [&]() -> Result<bool> {
+  return in_transaction(*group_, event, [&]() -> Result<bool> {
     Statement s(db_, "UPDATE api_tokens SET revoked_at = ? WHERE account_id = ? AND id = ? AND revoked_at IS NULL");
     s.bind(1, when).bind(2, account_id).bind(3, id);
     if (s.step() != SQLITE_DONE) return db_error(db_, "revoke API token");
@@ -222,8 +221,7 @@ Result<bool> SqliteStore::revoke_api_token(std::string_view account_id, std::str
 // ---- service tokens
 
 Result<void> SqliteStore::insert_service_token(const ServiceToken& t, const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  auto r = in_transaction(db_, event, [&]() -> Result<bool> {
+  auto r = in_transaction(*group_, event, [&]() -> Result<bool> {
     Statement s(db_, std::string("INSERT INTO service_tokens (") + kTokenColumns +
                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     bind_token(s, t);
@@ -235,8 +233,7 @@ Result<void> SqliteStore::insert_service_token(const ServiceToken& t, const Audi
 }
 
 Result<bool> SqliteStore::update_service_token(const ServiceToken& t, const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  return in_transaction(db_, event, [&]() -> Result<bool> {
+  return in_transaction(*group_, event, [&]() -> Result<bool> {
     Statement s(db_,
                 "UPDATE service_tokens SET name = ?3, duration = ?5, duration_ns = ?6, enabled = ?7, "
                 "expires_at = ?8, updated_at = ?10, "
@@ -254,8 +251,7 @@ Result<bool> SqliteStore::update_service_token(const ServiceToken& t, const Audi
 
 Result<bool> SqliteStore::delete_service_token(std::string_view account_id, std::string_view id,
                                                const AuditEvent& event) {
-  std::lock_guard lock(mutex_);
-  return in_transaction(db_, event, [&]() -> Result<bool> {
+  return in_transaction(*group_, event, [&]() -> Result<bool> {
     Statement s(db_, "DELETE FROM service_tokens WHERE account_id = ? AND id = ?");
     s.bind(1, account_id).bind(2, id);
     if (s.step() != SQLITE_DONE) return db_error(db_, "delete service token");

@@ -10,6 +10,10 @@
 
 struct sqlite3;
 
+namespace gatehouse::sqlite {
+class GroupCommit;
+}
+
 namespace gatehouse {
 
 class SqliteStore final : public Store {
@@ -82,11 +86,15 @@ class SqliteStore final : public Store {
   // handle, used only while holding mutex().
   sqlite3* handle() const { return db_; }
   std::mutex& mutex() { return mutex_; }
+  // Every audited write goes through it (store/sqlite_tx.hpp in_transaction), WITHOUT
+  // holding mutex(): concurrent writes share one transaction and one fsync.
+  sqlite::GroupCommit& group_commit() { return *group_; }
 
  private:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  explicit SqliteStore(sqlite3* db);
   sqlite3* db_;
   std::mutex mutex_;
+  std::unique_ptr<sqlite::GroupCommit> group_;
 };
 
 }  // namespace gatehouse

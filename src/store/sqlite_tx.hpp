@@ -1,7 +1,8 @@
 #pragma once
-// The write path shared by every table of SqliteStore: one BEGIN IMMEDIATE … COMMIT
-// per change, with its audit event in the same transaction. Internal to the store.
+// The write path shared by every table of SqliteStore: each change with its audit
+// event in one transaction (group-committed with concurrent changes). Internal to the store.
 #include "core/account.hpp"
+#include "store/sqlite_group_commit.hpp"
 #include "store/sqlite_util.hpp"
 
 namespace gatehouse::sqlite {
@@ -18,18 +19,14 @@ inline Result<void> insert_audit(sqlite3* db, const AuditEvent& e) {
   return {};
 }
 
-// Runs `body` inside BEGIN IMMEDIATE … COMMIT with the audit event; `body` returns
-// false to roll back without error (nothing matched).
+// Runs `body` and records the audit event in one transaction, shared with concurrent
+// writers (store/sqlite_group_commit.hpp: one fsync for all, each in its own
+// savepoint); returns once durable. `body` returns false to undo itself without error
+// (nothing matched). Called WITHOUT the store mutex: the batch's leader takes it and
+// runs `body` under it, on its own thread, while the caller waits.
 template <class Body>
-Result<bool> in_transaction(sqlite3* db, const AuditEvent& event, Body&& body) {
-  Transaction tx(db);
-  if (auto r = tx.begin(); !r) return r.error();
-  Result<bool> applied = body();
-  if (!applied) return applied.error();
-  if (!*applied) return false;
-  if (auto r = insert_audit(db, event); !r) return r.error();
-  if (auto r = tx.commit(); !r) return r.error();
-  return true;
+Result<bool> in_transaction(GroupCommit& group, const AuditEvent& event, Body&& body) {
+  return group.write(event, WriteBody(body));
 }
 
 // A failed write: a constraint violation (a uniqueness or reference another writer
