@@ -4,6 +4,7 @@
 #include "edge/app_jwt.hpp"
 #include "edge/credentials.hpp"
 #include "edge/responses.hpp"
+#include "edge/token_secret.hpp"
 #include "policy/evaluate.hpp"
 
 #include <boost/json/array.hpp>
@@ -135,14 +136,15 @@ std::string_view message_for(std::string_view reason) {
 
 struct Authentication {
   Identity identity;
-  const ServiceToken* token = nullptr;    // authenticated token
-  const ServiceToken* subject = nullptr;  // the token the credential names, even when refused
+  TokenView token;    // authenticated token
+  TokenView subject;  // the token the credential names, even when refused
   int secret_version = 0;                 // which secret matched (0: a JWT, or none)
   bool presented = false;
   bool via_headers = false;  // service-token headers (not a JWT)
   std::string_view failure;  // empty when authenticated or nothing presented
   std::string jwt;           // a presented, verified JWT
   std::string service_token_id;
+  std::string client_id;  // of `token`, when authenticated by the headers
 };
 
 Authentication authenticate(const Snapshot& snap, const AppView& app, const Credentials& creds, Time now) {
@@ -151,29 +153,26 @@ Authentication authenticate(const Snapshot& snap, const AppView& app, const Cred
   a.presented = true;
   if (creds.kind == Credentials::Kind::service_token) {
     a.via_headers = true;
-    const auto it = snap.tokens_by_client_id.find(creds.client_id);
-    const bool known = it != snap.tokens_by_client_id.end() && it->second.account_id == app.app.account_id;
+    const TokenView found = snap.tokens->find_by_client_id(creds.client_id);
+    const bool known = found && found.account_id() == app.app.account_id;
     if (!known) {
       // Same work as a wrong secret, so timing does not reveal which client ids exist.
-      static const ServiceToken decoy = [] {
-        ServiceToken t;
-        t.secret_hash = std::string(64, '0');
-        t.previous_secret_hash = std::string(64, '0');
-        return t;
-      }();
-      (void)check_client_secret(decoy, creds.client_secret, now);
+      (void)check_unknown_token_secret(creds.client_secret);
       a.failure = "service_token_unknown";
       return a;
     }
-    a.subject = &it->second;
-    const auto check = check_client_secret(it->second, creds.client_secret, now);
+    a.subject = found;
+    const auto check = check_token_secret(found, creds.client_secret, now);
     if (!check.ok) {
       a.failure = check.reason;
       return a;
     }
     a.secret_version = check.client_secret_version;
-    a.token = &it->second;
-    a.service_token_id = a.token->id;
+    a.token = found;
+    a.service_token_id = found.id();
+    // The lookup is an exact match on the text, so the presented client id is the
+    // stored one: no need to spell it out again from the binary key.
+    a.client_id = creds.client_id;
     a.identity.service_token_id = a.service_token_id;
     return a;
   }
@@ -193,24 +192,24 @@ Authentication authenticate(const Snapshot& snap, const AppView& app, const Cred
     a.failure = "jwt_not_a_service_token";
     return a;
   }
-  const auto tok = snap.tokens_by_id.find(checked.jwt->service_token_id);
-  if (tok == snap.tokens_by_id.end() || tok->second->account_id != app.app.account_id) {
+  const TokenView t = snap.tokens->find_by_id(checked.jwt->service_token_id);
+  if (!t || t.account_id() != app.app.account_id) {
     a.failure = "service_token_deleted";
     return a;
   }
-  const ServiceToken& t = *tok->second;
-  a.subject = &t;
-  if (!t.enabled) {
+  a.subject = t;
+  if (!t.enabled()) {
     a.failure = "service_token_disabled";
     return a;
   }
-  if (is_expired(t, now)) {
+  if (t.expired(now)) {
     a.failure = "service_token_expired";
     return a;
   }
-  a.token = &t;
+  a.token = t;
   a.jwt = creds.jwt;
-  a.service_token_id = t.id;
+  // Exact match on the text: the JWT's id is the stored one.
+  a.service_token_id = checked.jwt->service_token_id;
   a.identity.service_token_id = a.service_token_id;
   return a;
 }
@@ -316,26 +315,35 @@ Verdict AccessGate::decide_app(const Snapshot& snap, const AppView& app, const R
       sink->unknown_client_id();
       return;
     }
-    AccessRecord r;
+    // One record per thread, refilled for every decision: assign() reuses the
+    // strings' capacity, and the sink copies it only when it is not merged into the
+    // previous one (audit/coalesce.hpp) — no allocation per request under load.
+    thread_local AccessRecord r;
     r.at = now;
-    r.account_id = app.app.account_id;
-    r.app_id = app.app.id;
-    r.app_domain = t.host;
+    r.account_id.assign(app.app.account_id);
+    r.app_id.assign(app.app.id);
+    r.app_domain.assign(t.host);
+    r.service_token_id.clear();
+    r.service_token_name.clear();
+    r.client_id.clear();
     if (auth.subject) {
-      r.service_token_id = auth.subject->id;
-      r.service_token_name = auth.subject->name;
-      r.client_id = auth.subject->client_id;
+      if (auth.service_token_id.empty()) r.service_token_id = auth.subject.id();
+      else r.service_token_id.assign(auth.service_token_id);
+      r.service_token_name.assign(auth.subject.name());
+      if (creds.kind == Credentials::Kind::service_token) r.client_id.assign(creds.client_id);
+      else r.client_id = auth.subject.client_id();
     } else if (creds.kind == Credentials::Kind::service_token) {
-      r.client_id = creds.client_id;
+      r.client_id.assign(creds.client_id);
     }
     r.allowed = allowed;
-    r.reason = std::string(reason);
-    r.ip_address = t.client_ip_text;
-    r.ray_id = std::string(request_id);
+    r.reason.assign(reason);
+    r.ip_address.assign(t.client_ip_text);
+    r.ray_id.assign(request_id);
     r.client_secret_version = auth.secret_version;
     r.via_jwt = creds.kind == Credentials::Kind::jwt;
-    if (allowed && auth.token) sink->seen(auth.token->id, auth.secret_version, now);
-    sink->record(std::move(r));
+    r.count = 1;
+    if (allowed && auth.token) sink->seen(auth.service_token_id, auth.secret_version, now);
+    sink->record(r);
   };
 
   switch (outcome.effect) {
@@ -363,22 +371,27 @@ Verdict AccessGate::decide_app(const Snapshot& snap, const AppView& app, const R
   if (!app.upstream && !t.forward_auth) return refuse(502, "origin_not_configured");
   Forward& f = v.forward;
   f.upstream = app.upstream;
-  f.strip_request_headers = {"CF-Access-Client-Secret", "Cf-Access-Jwt-Assertion"};
+  // Sized once: growing these vectors header by header cost four allocations a request.
+  f.strip_request_headers.reserve(4);
+  f.add_request_headers.reserve(3);
+  f.add_response_headers.reserve(4);
+  f.strip_request_headers.emplace_back("CF-Access-Client-Secret");
+  f.strip_request_headers.emplace_back("Cf-Access-Jwt-Assertion");
   if (!app.app.read_service_tokens_from_header.empty()) f.strip_request_headers.push_back(app.app.read_service_tokens_from_header);
   f.add_response_headers.push_back({"Cf-Ray", std::string(request_id)});
   if (app.cors && head.count("Origin") == 1)
     for (auto& h : response_headers(*app.cors, head.header("Origin"))) f.add_response_headers.push_back(std::move(h));
 
-  if (outcome.effect == Effect::allow && auth.token != nullptr) {
+  if (outcome.effect == Effect::allow && auth.token) {
     std::string assertion = auth.jwt;
     if (auth.via_headers) {
       const auto session = std::chrono::duration_cast<std::chrono::seconds>(
           outcome.policy && outcome.policy->session_duration && outcome.policy->session_duration->length
               ? *outcome.policy->session_duration->length
               : app.app.session_duration.length.value_or(std::chrono::hours(24)));
-      auto issued = issue_app_jwt(app, *auth.token, session, now);
+      auto issued = issue_app_jwt(app, auth.service_token_id, auth.client_id, session, now);
       if (!issued) return refuse(503, "signing_key_unavailable");
-      assertion = issued->token;
+      assertion = std::move(issued->token);
       if (!strict) {
         CookieAttributes attrs;
         attrs.path = app.cookie_path;
@@ -394,8 +407,8 @@ Verdict AccessGate::decide_app(const Snapshot& snap, const AppView& app, const R
       }
     }
     f.add_request_headers.push_back({"Cf-Access-Jwt-Assertion", std::move(assertion)});
-    if (auth.token->expires_at && *auth.token->expires_at - now <= options_.expiry_warning)
-      f.add_response_headers.push_back({"Gatehouse-Service-Token-Expires", format_rfc3339(*auth.token->expires_at)});
+    if (const auto expires = auth.token.expires_at(); expires && *expires - now <= options_.expiry_warning)
+      f.add_response_headers.push_back({"Gatehouse-Service-Token-Expires", format_rfc3339(*expires)});
   }
   if (t.forward_auth) {
     http::Response ok;
@@ -463,14 +476,14 @@ Verdict AccessGate::cdn_cgi(const Snapshot& snap, const RequestHead& head, std::
       return v;
     }
     const Authentication a = authenticate(snap, *app, creds, clock_.now());
-    if (!a.failure.empty() || a.token == nullptr) {
+    if (!a.failure.empty() || !a.token) {
       v.respond = denial(&head, 401, public_reason(a.failure), message_for(public_reason(a.failure)), request_id);
       return v;
     }
-    const boost::json::object identity{{"service_token_id", a.token->id},
+    const boost::json::object identity{{"service_token_id", a.service_token_id},
                                        {"service_token_status", true},
-                                       {"common_name", a.token->client_id},
-                                       {"name", a.token->name},
+                                       {"common_name", a.token.client_id()},
+                                       {"name", a.token.name()},
                                        {"aud", boost::json::array{boost::json::value(app->app.aud)}},
                                        {"account_id", app->app.account_id}};
     v.respond = json_reply(200, boost::json::serialize(identity));

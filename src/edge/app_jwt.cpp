@@ -46,11 +46,11 @@ std::int64_t revocation_epoch(const App& app) {
   return app.tokens_revoked_before ? to_micros(*app.tokens_revoked_before) : 0;
 }
 
-std::optional<IssuedJwt> issue_app_jwt(const AppView& app, const ServiceToken& token, std::chrono::seconds session,
-                                       Time now) {
+std::optional<IssuedJwt> issue_app_jwt(const AppView& app, std::string_view token_id, std::string_view client_id,
+                                       std::chrono::seconds session, Time now) {
   const auto& key = app.account->signing_key;
   if (!key) return std::nullopt;
-  std::string cache_key = token.id;
+  std::string cache_key(token_id);
   cache_key += '/';
   cache_key += app.app.id;
   if (auto it = issue_cache.find(cache_key); it != issue_cache.end()) {
@@ -72,8 +72,8 @@ std::optional<IssuedJwt> issue_app_jwt(const AppView& app, const ServiceToken& t
   claims["nbf"] = unix_seconds(iat);
   claims["exp"] = unix_seconds(exp);
   claims["sub"] = "";
-  claims["common_name"] = token.client_id;
-  claims["service_token_id"] = token.id;
+  claims["common_name"] = client_id;
+  claims["service_token_id"] = token_id;
   claims["identity_nonce"] = new_hex(random, 16);
   // Which revoke_tokens generation this JWT belongs to: exact where whole-second iat
   // could not tell "issued just before" from "just after" a revocation.

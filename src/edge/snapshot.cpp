@@ -57,10 +57,15 @@ std::shared_ptr<const Snapshot> build_snapshot(SnapshotInputs in, Time now, std:
     snap->accounts_by_auth_domain.emplace(AppMatcher::normalize_host(view.org.auth_domain), &view);
   }
 
-  for (auto& t : in.tokens) {
-    auto [it, inserted] = snap->tokens_by_client_id.emplace(t.client_id, std::move(t));
-    if (inserted) snap->tokens_by_id.emplace(it->second.id, &it->second);
+  if (in.token_index) {
+    snap->tokens = std::move(in.token_index);
+  } else {
+    TokenIndexBuilder tokens;
+    tokens.expect(in.tokens.size());
+    for (const auto& t : in.tokens) tokens.add(t);
+    snap->tokens = tokens.finish();
   }
+  snap->tokens_by_client_id.index = snap->tokens;
 
   std::unordered_map<std::string, const Policy*> policy_by_id;
   for (const auto& p : in.policies) policy_by_id.emplace(p.id, &p);

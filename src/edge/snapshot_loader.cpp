@@ -15,9 +15,10 @@ Result<std::shared_ptr<const Snapshot>> SnapshotLoader::load() {
   auto policies = store_.list_all_policies();
   if (!policies) return policies.error();
   in.policies = std::move(*policies);
-  auto tokens = store_.list_all_service_tokens();
-  if (!tokens) return tokens.error();
-  in.tokens = std::move(*tokens);
+  // Streamed from the store straight into the compact index: no ServiceToken objects.
+  TokenIndexBuilder tokens;
+  if (auto r = store_.scan_edge_tokens(tokens); !r) return r.error();
+  in.token_index = tokens.finish();
   auto keys = store_.list_all_signing_keys();
   if (!keys) return keys.error();
 

@@ -78,6 +78,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Organization>> list_organizations() override;
   Result<std::vector<StoredSigningKey>> list_all_signing_keys() override;
   Result<std::vector<ServiceToken>> list_all_service_tokens() override;
+  Result<void> scan_edge_tokens(EdgeTokenVisitor& visitor) override;  // sqlite_edge_tokens.cpp
 
   Result<PageOf<AuditEvent>> list_audit_events(std::string_view account_id, PageRequest page) override;
   Result<PageOf<AuditEvent>> query_audit_events(const AuditQuery& query) override;  // sqlite_audit_query.cpp

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/policy.hpp"
 #include "core/service_token.hpp"
+#include "store/edge_token_row.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -166,6 +167,16 @@ class Store {
   virtual Result<std::vector<Organization>> list_organizations() = 0;      // by account id
   virtual Result<std::vector<StoredSigningKey>> list_all_signing_keys() = 0;     // by creation, then kid
   virtual Result<std::vector<ServiceToken>> list_all_service_tokens() = 0; // by creation, then id
+  // Every service token, lean and in no particular order (store/edge_token_row.hpp).
+  // The default goes through list_all_service_tokens; SqliteStore reads only the
+  // columns the edge needs.
+  virtual Result<void> scan_edge_tokens(EdgeTokenVisitor& visitor) {
+    auto tokens = list_all_service_tokens();
+    if (!tokens) return tokens.error();
+    visitor.expect(tokens->size());
+    for (const auto& t : *tokens) visitor.row(edge_token_row(t));
+    return {};
+  }
 
   // Audit log, newest first.
   virtual Result<PageOf<AuditEvent>> list_audit_events(std::string_view account_id, PageRequest page) = 0;
