@@ -92,7 +92,7 @@ void fill(GateWorld& world) {
 
   world.snapshots.publish(edge::build_snapshot(std::move(in), kBenchNow, 1));
   const auto snap = world.snapshots.load();
-  require(snap->apps.size() == 1 && snap->tokens_by_client_id.size() == kTokens, "the snapshot lost apps or tokens");
+  require(snap->apps.size() == 1 && snap->tokens->size() == kTokens, "the snapshot lost apps or tokens");
   require(snap->apps[0].upstream != nullptr, "the app has no upstream");
 }
 

@@ -65,7 +65,6 @@ std::shared_ptr<const Snapshot> build_snapshot(SnapshotInputs in, Time now, std:
     for (const auto& t : in.tokens) tokens.add(t);
     snap->tokens = tokens.finish();
   }
-  snap->tokens_by_client_id.index = snap->tokens;
 
   std::unordered_map<std::string, const Policy*> policy_by_id;
   for (const auto& p : in.policies) policy_by_id.emplace(p.id, &p);

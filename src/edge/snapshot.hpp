@@ -50,13 +50,6 @@ struct Snapshot {
   // Its own component, never null: a change to tokens alone can publish a snapshot
   // with a new index and the same apps and keys.
   std::shared_ptr<const TokenIndex> tokens = TokenIndexBuilder().finish();
-  // Transitional: the token count under the name of the map the index replaced, for
-  // bench/micro/gate_world.cpp (not this change's to edit). Remove once it reads
-  // tokens->size().
-  struct LegacyTokenCount {
-    std::shared_ptr<const TokenIndex> index;
-    std::size_t size() const { return index ? index->size() : 0; }
-  } tokens_by_client_id;
   std::unordered_map<std::string, AccountView> accounts;  // by account id
   std::unordered_map<std::string, const AccountView*> accounts_by_auth_domain;
 
