@@ -20,6 +20,7 @@ build_pkgs=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev libcurl4-openssl-dev
   libcli11-dev libtomlplusplus-dev
+  libgoogle-perftools-dev  # tcmalloc for the server binary (src/CMakeLists.txt)
   curl ca-certificates
 )
 test_pkgs=(
