@@ -4,6 +4,7 @@
 #include "store/sqlite_group_commit.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/sqlite_tx.hpp"
+#include "sample_records.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -39,36 +40,10 @@ std::unique_ptr<SqliteStore> open_store(const std::string& path) {
 }
 
 AuditEvent event(const std::string& id, const std::string& action = "service_token.create") {
-  AuditEvent e;
-  e.id = id;
-  e.account_id = "acct";
-  e.when = kT0;
-  e.actor = {"api_token", "actor-id", "actor"};
-  e.action = action;
-  e.resource_type = "access.service_token";
-  e.resource_id = id;
-  e.resource_name = "n";
-  e.after_json = "{}";
-  e.interface = "api";
-  return e;
+  return sample_event(id, "acct", action, kT0);
 }
 
-ServiceToken token(int n) {
-  ServiceToken t;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
-  t.id = buf;
-  t.account_id = "acct";
-  t.name = "token-" + std::to_string(n);
-  std::snprintf(buf, sizeof buf, "%032d.access", n);
-  t.client_id = buf;
-  t.duration = *parse_duration("72h");
-  t.expires_at = kT0 + hours(72);
-  t.created_at = t.updated_at = kT0 + seconds(n);
-  t.secret_hash = std::string(64, 'a');
-  t.revision = 1;
-  return t;
-}
+ServiceToken token(int n) { return sample_token("acct", n, kT0); }
 
 // A second connection, as another process would see the file.
 std::int64_t count_on_disk(const std::string& path, const std::string& sql) {

@@ -1,5 +1,7 @@
 #include "store_conformance.hpp"
 
+#include "sample_records.hpp"
+
 #include <chrono>
 
 namespace gatehouse::testing {
@@ -10,45 +12,17 @@ using namespace std::chrono;
 const Time kT0 = from_micros(1'800'000'000'000'000);
 int counter = 0;
 
-std::string uuid_like(int n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
-  return buf;
-}
-
 AuditEvent event(const std::string& account, const std::string& action) {
-  AuditEvent e;
-  e.id = uuid_like(++counter + 500000);
-  e.account_id = account;
-  e.when = kT0;
-  e.actor = {"api_token", "actor-id", "actor"};
-  e.action = action;
-  e.resource_type = "access.service_token";
+  AuditEvent e = sample_event(uuid_like(++counter + 500000), account, action, kT0);
   e.resource_id = "r";
-  e.resource_name = "n";
-  e.after_json = "{}";
-  e.interface = "api";
   return e;
 }
 
 Account account(const std::string& id) { return Account{id, "acct " + id, kT0}; }
 
 ServiceToken token(const std::string& account_id, int n, std::string name = {}) {
-  ServiceToken t;
-  t.id = uuid_like(n);
-  t.account_id = account_id;
-  t.name = name.empty() ? "token-" + std::to_string(n) : name;
-  char cid[64];
-  std::snprintf(cid, sizeof cid, "%032d.access", n);
-  t.client_id = cid;
-  t.duration = *parse_duration("72h");
-  t.expires_at = kT0 + hours(72);
-  t.created_at = t.updated_at = kT0 + seconds(n);
-  t.secret_hash = std::string(64, 'a');
-  t.revision = 1;
-  return t;
+  return sample_token(account_id, n, kT0, std::move(name));
 }
-
 
 TEST_P(StoreConformance, StartsEmpty) {
   EXPECT_TRUE(store().list_accounts()->empty());
