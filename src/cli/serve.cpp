@@ -156,6 +156,9 @@ int run_serve(const ServeFlags& flags) {
   }
   // From here on every change is in force at the edge before the API answers.
   services.changed = [&edge_runtime] { edge_runtime.rebuild(); };
+  services.token_changed = [&edge_runtime](std::string_view account_id, std::string_view token_id) {
+    edge_runtime.token_changed(std::string(account_id), std::string(token_id));
+  };
   edge_runtime.rebuild();
 
   boost::asio::io_context io;
@@ -289,6 +292,7 @@ int run_serve(const ServeFlags& flags) {
   admin_server.reset();
   echo_origin.reset();
   services.changed = nullptr;
+  services.token_changed = nullptr;
   edge_reads.reset();
   store.reset();  // closes the database (checkpoints the WAL)
   std::cout << "gatehouse: stopped" << std::endl;

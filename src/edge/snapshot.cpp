@@ -41,38 +41,36 @@ void add_keys(AccountView& view, std::vector<SnapshotInputs::Key*>& keys, Time n
 }  // namespace
 
 std::shared_ptr<const Snapshot> build_snapshot(SnapshotInputs in, Time now, std::uint64_t version) {
-  auto snap = std::make_shared<Snapshot>();
-  snap->version = version;
+  auto config = std::make_shared<SnapshotConfig>();
 
   for (auto& org : in.organizations) {
     AccountView view;
     view.issuer = "https://" + org.auth_domain;
     view.org = std::move(org);
-    snap->accounts.emplace(view.org.account_id, std::move(view));
+    config->accounts.emplace(view.org.account_id, std::move(view));
   }
   std::unordered_map<std::string, std::vector<SnapshotInputs::Key*>> keys_by_account;
   for (auto& k : in.keys) keys_by_account[k.stored.account_id].push_back(&k);
-  for (auto& [account_id, view] : snap->accounts) {
+  for (auto& [account_id, view] : config->accounts) {
     add_keys(view, keys_by_account[account_id], now);
-    snap->accounts_by_auth_domain.emplace(AppMatcher::normalize_host(view.org.auth_domain), &view);
+    config->accounts_by_auth_domain.emplace(AppMatcher::normalize_host(view.org.auth_domain), &view);
   }
 
-  if (in.token_index) {
-    snap->tokens = std::move(in.token_index);
-  } else {
+  std::shared_ptr<const TokenIndex> token_index = std::move(in.token_index);
+  if (!token_index) {
     TokenIndexBuilder tokens;
     tokens.expect(in.tokens.size());
     for (const auto& t : in.tokens) tokens.add(t);
-    snap->tokens = tokens.finish();
+    token_index = tokens.finish();
   }
 
   std::unordered_map<std::string, const Policy*> policy_by_id;
   for (const auto& p : in.policies) policy_by_id.emplace(p.id, &p);
 
-  snap->apps.reserve(in.apps.size());
+  config->apps.reserve(in.apps.size());
   for (auto& app : in.apps) {
-    auto account = snap->accounts.find(app.account_id);
-    if (account == snap->accounts.end()) continue;  // no organization: not servable
+    auto account = config->accounts.find(app.account_id);
+    if (account == config->accounts.end()) continue;  // no organization: not servable
     AppView view;
     view.account = &account->second;
     std::vector<PolicyLink> links = app.policies;
@@ -91,19 +89,20 @@ std::shared_ptr<const Snapshot> build_snapshot(SnapshotInputs in, Time now, std:
     }
     view.cors = parse_cors_policy(app.cors_headers_json);
     view.app = std::move(app);
-    snap->apps.push_back(std::move(view));
+    config->apps.push_back(std::move(view));
   }
   // Pointers into view.policies were taken before the move into `apps`; vectors keep
   // their buffers on move, but re-point anyway so the invariant does not rest on that.
-  for (std::size_t i = 0; i < snap->apps.size(); ++i) {
-    auto& view = snap->apps[i];
+  for (std::size_t i = 0; i < config->apps.size(); ++i) {
+    auto& view = config->apps[i];
     view.ordered.clear();
     for (const auto& p : view.policies) view.ordered.push_back(&p);
     if (view.app.type != "self_hosted") continue;
-    snap->matcher.add(view.app.domain, i);
-    for (const auto& d : view.app.destinations) snap->matcher.add(d, i);
+    config->matcher.add(view.app.domain, i);
+    for (const auto& d : view.app.destinations) config->matcher.add(d, i);
   }
-  return snap;
+  return std::make_shared<const Snapshot>(std::move(config), std::make_shared<const TokenSet>(std::move(token_index)),
+                                          version);
 }
 
 }  // namespace gatehouse::edge

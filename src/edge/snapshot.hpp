@@ -10,6 +10,7 @@
 #include "edge/cors.hpp"
 #include "edge/gate.hpp"
 #include "edge/token_index.hpp"
+#include "edge/token_set.hpp"
 #include "jwt/rsa_key.hpp"
 #include "policy/app_matcher.hpp"
 
@@ -43,15 +44,37 @@ struct AppView {
   std::optional<CorsPolicy> cors;  // parsed cors_headers
 };
 
-struct Snapshot {
-  std::uint64_t version = 0;
+// The part of a snapshot that only a full rebuild changes: apps (which point into
+// `accounts`), the matcher and the accounts. Shared, never copied, by the snapshots
+// that a change to tokens alone publishes.
+struct SnapshotConfig {
   std::vector<AppView> apps;  // never resized after build: AppView addresses are stable
   AppMatcher matcher;         // indexes into `apps`
-  // Its own component, never null: a change to tokens alone can publish a snapshot
-  // with a new index and the same apps and keys.
-  std::shared_ptr<const TokenIndex> tokens = TokenIndexBuilder().finish();
   std::unordered_map<std::string, AccountView> accounts;  // by account id
   std::unordered_map<std::string, const AccountView*> accounts_by_auth_domain;
+};
+
+struct Snapshot {
+  Snapshot() : Snapshot(std::make_shared<const SnapshotConfig>(), std::make_shared<const TokenSet>(), 0) {}
+  Snapshot(std::shared_ptr<const SnapshotConfig> shared, std::shared_ptr<const TokenSet> token_set, std::uint64_t v)
+      : version(v),
+        config(std::move(shared)),
+        tokens(std::move(token_set)),
+        apps(config->apps),
+        matcher(config->matcher),
+        accounts(config->accounts),
+        accounts_by_auth_domain(config->accounts_by_auth_domain) {}
+
+  std::uint64_t version = 0;
+  std::shared_ptr<const SnapshotConfig> config;  // never null
+  // Its own component, never null: a change to tokens alone publishes a snapshot with
+  // a new token set and the same config (edge/token_set.hpp).
+  std::shared_ptr<const TokenSet> tokens;
+  // Views of `config` (which this snapshot keeps alive), under the names the gate uses.
+  const std::vector<AppView>& apps;
+  const AppMatcher& matcher;
+  const std::unordered_map<std::string, AccountView>& accounts;
+  const std::unordered_map<std::string, const AccountView*>& accounts_by_auth_domain;
 
   const AppView* match(std::string_view host, std::string_view path) const {
     const auto i = matcher.match(host, path);

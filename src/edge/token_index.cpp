@@ -82,6 +82,8 @@ bool TokenView::previous_secret_in_grace(Time now) const {
   return p.has_grace && to_micros(now) < p.grace_end_us;
 }
 
+bool TokenView::removed() const { return index_->records_[at_].flags & TokenIndex::kRemoved; }
+
 // ---- TokenIndex
 
 std::uint32_t TokenIndex::probe(const Table& table, const Key16& key, bool by_client_id) const {
@@ -95,6 +97,41 @@ std::uint32_t TokenIndex::probe(const Table& table, const Key16& key, bool by_cl
     const Record& r = records_[slot.at_plus_1 - 1];
     if ((by_client_id ? r.client_id : r.id) == key) return slot.at_plus_1 - 1;
   }
+}
+
+void TokenIndex::fill(std::uint32_t at, const EdgeTokenRow& row, std::uint32_t account) {
+  Record& r = records_[at];
+  r.flags &= kTextClientId | kTextId;
+  r.secret_hash = {};
+  if (const auto hash = parse_digest_hex(row.secret_hash)) {
+    r.secret_hash = *hash;
+    r.flags |= kHashUsable;
+  }
+  r.previous = kNone;
+  if (!row.previous_secret_hash.empty()) {
+    Previous p;
+    if (const auto hash = parse_digest_hex(row.previous_secret_hash)) {
+      p.hash = *hash;
+      p.usable = true;
+    }
+    if (row.previous_client_secret_expires_at) {
+      p.has_grace = true;
+      p.grace_end_us = to_micros(*row.previous_client_secret_expires_at);
+    }
+    r.previous = static_cast<std::uint32_t>(previous_.size());
+    previous_.push_back(p);
+  }
+  if (row.enabled) r.flags |= kEnabled;
+  r.expires_at_us = 0;
+  if (row.expires_at) {
+    r.flags |= kHasExpiry;
+    r.expires_at_us = to_micros(*row.expires_at);
+  }
+  r.secret_version = row.client_secret_version;
+  r.account = account;
+  r.name_offset = static_cast<std::uint32_t>(names_.size());
+  r.name_size = static_cast<std::uint32_t>(row.name.size());
+  names_ += row.name;
 }
 
 TokenView TokenIndex::find_by_client_id(std::string_view client_id) const {
@@ -154,33 +191,7 @@ void TokenIndexBuilder::row(const EdgeTokenRow& row) {
     r.flags |= TokenIndex::kTextId;
     ix.id_text_.emplace(at, std::string(row.id));
   }
-  if (const auto hash = parse_digest_hex(row.secret_hash)) {
-    r.secret_hash = *hash;
-    r.flags |= TokenIndex::kHashUsable;
-  }
-  if (!row.previous_secret_hash.empty()) {
-    TokenIndex::Previous p;
-    if (const auto hash = parse_digest_hex(row.previous_secret_hash)) {
-      p.hash = *hash;
-      p.usable = true;
-    }
-    if (row.previous_client_secret_expires_at) {
-      p.has_grace = true;
-      p.grace_end_us = to_micros(*row.previous_client_secret_expires_at);
-    }
-    r.previous = static_cast<std::uint32_t>(ix.previous_.size());
-    ix.previous_.push_back(p);
-  }
-  if (row.enabled) r.flags |= TokenIndex::kEnabled;
-  if (row.expires_at) {
-    r.flags |= TokenIndex::kHasExpiry;
-    r.expires_at_us = to_micros(*row.expires_at);
-  }
-  r.secret_version = row.client_secret_version;
-  r.account = account_number(row.account_id);
-  r.name_offset = static_cast<std::uint32_t>(ix.names_.size());
-  r.name_size = static_cast<std::uint32_t>(row.name.size());
-  ix.names_ += row.name;
+  ix.fill(at, row, account_number(row.account_id));
 }
 
 void TokenIndexBuilder::add(const ServiceToken& token) { row(edge_token_row(token)); }
@@ -207,6 +218,78 @@ std::shared_ptr<const TokenIndex> TokenIndexBuilder::finish() {
   auto done = std::move(index_);
   index_ = std::make_shared<TokenIndex>();
   return done;
+}
+
+// ---- TokenOverlayEditor
+// An entry replaced in place leaves its old name (and previous hash) unused in the
+// pools; the overlay is bounded and folded into a new base, so they never pile up.
+
+TokenOverlayEditor::TokenOverlayEditor(const TokenIndex* from)
+    : index_(std::make_shared<TokenIndex>(from ? *from : *TokenIndexBuilder().finish())) {}
+
+void TokenOverlayEditor::reserve_one() {
+  TokenIndex& ix = *index_;
+  if (2 * (ix.records_.size() + 1) <= ix.by_id_.size()) return;
+  const std::size_t capacity = 2 * ix.by_id_.size();
+  ix.by_client_id_.assign(capacity, {});
+  ix.by_id_.assign(capacity, {});
+  const auto client_id_of = [&](std::uint32_t at) -> const Key16& { return ix.records_[at].client_id; };
+  const auto id_of = [&](std::uint32_t at) -> const Key16& { return ix.records_[at].id; };
+  for (std::uint32_t at = 0; at < ix.records_.size(); ++at) {
+    insert(ix.by_client_id_, ix.records_[at].client_id, at, client_id_of);
+    insert(ix.by_id_, ix.records_[at].id, at, id_of);
+  }
+}
+
+bool TokenOverlayEditor::add_record(const Key16& id, const Key16& client_id, std::uint32_t& at) {
+  TokenIndex& ix = *index_;
+  if (ix.probe(ix.by_client_id_, client_id, true) != TokenIndex::kNone) return false;
+  reserve_one();
+  at = static_cast<std::uint32_t>(ix.records_.size());
+  TokenIndex::Record& r = ix.records_.emplace_back();
+  r.id = id;
+  r.client_id = client_id;
+  const auto client_id_of = [&](std::uint32_t i) -> const Key16& { return ix.records_[i].client_id; };
+  const auto id_of = [&](std::uint32_t i) -> const Key16& { return ix.records_[i].id; };
+  insert(ix.by_client_id_, client_id, at, client_id_of);
+  insert(ix.by_id_, id, at, id_of);
+  ++ix.size_;
+  return true;
+}
+
+std::uint32_t TokenOverlayEditor::account_number(std::string_view account_id) {
+  auto& accounts = index_->accounts_;  // a handful: a scan beats a map
+  for (std::uint32_t i = 0; i < accounts.size(); ++i)
+    if (accounts[i] == account_id) return i;
+  accounts.emplace_back(account_id);
+  return static_cast<std::uint32_t>(accounts.size() - 1);
+}
+
+bool TokenOverlayEditor::put(const EdgeTokenRow& row) {
+  TokenIndex& ix = *index_;
+  const auto id = parse_token_id_key(row.id);
+  const auto client_id = parse_client_id_key(row.client_id);
+  if (!id || !client_id) return false;
+  std::uint32_t at = ix.probe(ix.by_id_, *id, false);
+  if (at != TokenIndex::kNone) {
+    if (ix.records_[at].client_id != *client_id) return false;
+  } else if (!add_record(*id, *client_id, at)) {
+    return false;
+  }
+  ix.fill(at, row, account_number(row.account_id));  // clears kRemoved
+  return true;
+}
+
+bool TokenOverlayEditor::remove(const Key16& id, const Key16& client_id) {
+  TokenIndex& ix = *index_;
+  std::uint32_t at = ix.probe(ix.by_id_, id, false);
+  if (at != TokenIndex::kNone) {
+    if (ix.records_[at].client_id != client_id) return false;
+  } else if (!add_record(id, client_id, at)) {
+    return false;
+  }
+  ix.records_[at].flags = TokenIndex::kRemoved;
+  return true;
 }
 
 }  // namespace gatehouse::edge

@@ -54,6 +54,10 @@ class TokenView {
   const Digest32* previous_secret_hash() const;
   bool previous_secret_in_grace(Time now) const;
 
+  // A deletion recorded in an overlay (TokenOverlayEditor): the token is gone, and the
+  // base's entry must not be consulted. Never true in an index built from rows.
+  bool removed() const;
+
  private:
   friend class TokenIndex;
   TokenView(const TokenIndex* index, std::uint32_t at) : index_(index), at_(at) {}
@@ -70,6 +74,7 @@ class TokenIndex {
  private:
   friend class TokenView;
   friend class TokenIndexBuilder;
+  friend class TokenOverlayEditor;
 
   static constexpr std::uint32_t kNone = UINT32_MAX;
   enum Flag : std::uint8_t {
@@ -78,6 +83,7 @@ class TokenIndex {
     kHashUsable = 4,    // secret_hash decoded from SHA-256 hex
     kTextClientId = 8,  // client id not canonical: see text_client_ids_
     kTextId = 16,       // id not canonical: see text_ids_
+    kRemoved = 32,      // overlay only: a deleted token (TokenView::removed)
   };
   struct Record {
     Key16 client_id{};
@@ -108,6 +114,8 @@ class TokenIndex {
   using Table = std::vector<Slot>;
 
   std::uint32_t probe(const Table& table, const Key16& key, bool by_client_id) const;
+  // Sets record `at`'s values (all but its keys and text-key flags) from `row`.
+  void fill(std::uint32_t at, const EdgeTokenRow& row, std::uint32_t account);
 
   std::vector<Record> records_;
   std::vector<Previous> previous_;
@@ -140,6 +148,33 @@ class TokenIndexBuilder final : public EdgeTokenVisitor {
   std::unordered_map<std::string, std::uint32_t> account_numbers_;
   std::string last_account_;
   std::uint32_t last_account_number_ = TokenIndex::kNone;
+};
+
+// Edits a copy of a small index, the overlay of edge/token_set.hpp, one token at a time:
+// after the copy (a memcpy of its arrays, no parsing or hashing), each change costs
+// O(1), so publishing a few changed tokens does not rebuild the whole overlay. Only
+// canonical ids. The copy is private until finish(): published indexes never change.
+class TokenOverlayEditor {
+ public:
+  explicit TokenOverlayEditor(const TokenIndex* from);  // null: start empty
+
+  // Adds the token or replaces the overlay's entry with its id. False (the copy is
+  // then unusable: discard the editor) when an id is not canonical or the client id
+  // is already another entry's or differs from this id's entry.
+  bool put(const EdgeTokenRow& row);
+  // Records the deletion of the token with this id and client id.
+  bool remove(const Key16& id, const Key16& client_id);
+
+  const TokenIndex& index() const { return *index_; }  // as edited so far
+  std::shared_ptr<const TokenIndex> finish() { return std::move(index_); }
+
+ private:
+  // Room for one more record with the tables at most half full.
+  void reserve_one();
+  bool add_record(const Key16& id, const Key16& client_id, std::uint32_t& at);
+  std::uint32_t account_number(std::string_view account_id);
+
+  std::shared_ptr<TokenIndex> index_;
 };
 
 }  // namespace gatehouse::edge

@@ -8,6 +8,22 @@ EdgeRuntime::EdgeRuntime(Store& store, const MasterKey& master, const Clock& clo
                          edge::GateOptions gate)
     : loader_(store, master, clock), gate_(holder_, clock, std::move(gate)), server_(gate_, std::move(options)) {}
 
+bool EdgeRuntime::apply(const RebuildWave& wave) {
+  if (!wave.full && !wave.tokens.empty()) {
+    auto snap = loader_.load_tokens(wave.tokens);
+    if (snap && *snap) {
+      holder_.publish(std::move(*snap));
+      return true;
+    }
+    if (!snap)
+      std::cerr << "gatehouse: cannot read changed service tokens for the edge (reloading everything): "
+                << snap.error().message << std::endl;
+    // Null: the overlay is full (the full load folds it into the base) or the change
+    // cannot be applied alone.
+  }
+  return load_and_publish();
+}
+
 bool EdgeRuntime::load_and_publish() {
   auto snap = loader_.load();
   if (!snap) {

@@ -43,7 +43,7 @@ Result<ServiceToken> modify_token(Services& s, std::string_view account_id, std:
     auto stored = s.store.update_service_token(after, **event);
     if (!stored) return stored.error();
     if (*stored) {
-      s.notify_changed();
+      s.notify_token_changed(after.account_id, after.id);
       return after;
     }
   }
@@ -147,7 +147,7 @@ Result<CreatedServiceToken> create_service_token(Services& s, const Actor& actor
   t.revision = 1;
   auto event = token_audit(s, actor, "service_token.create", nullptr, t);
   if (auto r = s.store.insert_service_token(t, event); !r) return r.error();
-  s.notify_changed();
+  s.notify_token_changed(t.account_id, t.id);
   return out;
 }
 
@@ -227,7 +227,7 @@ Result<ServiceToken> delete_service_token(Services& s, const Actor& actor, std::
   auto deleted = s.store.delete_service_token(account_id, id, event);
   if (!deleted) return deleted.error();
   if (!*deleted) return token_not_found(id);
-  s.notify_changed();
+  s.notify_token_changed(found->account_id, found->id);
   return std::move(*found);
 }
 

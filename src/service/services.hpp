@@ -21,6 +21,10 @@ struct Services {
   // Called after every successful change, so the edge can rebuild its snapshot.
   // May be empty (CLI commands on the data dir; the server notices on its own).
   std::function<void()> changed = {};
+  // Called instead of `changed` after a change to one service token alone (created,
+  // changed, rotated, refreshed, deleted), so the edge can update just that token.
+  // Empty: `changed` is called.
+  std::function<void(std::string_view account_id, std::string_view token_id)> token_changed = {};
   // Encrypts signing keys at rest; set by `serve` (key rotation needs it).
   const class MasterKey* master_key = nullptr;
   // Alert policies, webhooks and their outbox (service/alerts.hpp); set by `serve`.
@@ -28,6 +32,10 @@ struct Services {
 
   void notify_changed() const {
     if (changed) changed();
+  }
+  void notify_token_changed(std::string_view account_id, std::string_view token_id) const {
+    if (token_changed) token_changed(account_id, token_id);
+    else notify_changed();
   }
 };
 
