@@ -663,7 +663,7 @@ def print_table(res):
         extra = ""
         if "1" in s:
             extra = "; req/s %.2f× of (1), µs/req %.2f× of (1)" % (r6["rps"] / s["1"]["rps"], r6["cpu_us"] / s["1"]["cpu_us"])
-        print("| (6) start-up / resident | %.2f s / %.0f MiB (1 token: %.2f s / %.0f MiB)%s | | | | | |" %
+        print("| (6) start-up / resident | %.2f s / %.0f MiB (before seeding: %.2f s / %.0f MiB)%s | | | | | |" %
               (r6["startup_s"], r6["rss_mib"], r6["small_startup_s"], r6["small_rss_mib"], extra))
     if "7" in s:
         r7 = s["7"]
