@@ -19,4 +19,11 @@ struct SecretCheck {
 // tell whether the current or the previous secret matched.
 SecretCheck check_client_secret(const ServiceToken& token, std::string_view presented_secret, Time now);
 
+// The decision once the presented secret's hash was compared with both stored ones,
+// shared by every representation of a token (this file's ServiceToken, the edge's
+// compact records): the secret first, then the token's state, so that a caller
+// without the secret learns nothing about the token.
+SecretCheck secret_decision(bool current_matches, bool previous_matches_in_grace, bool enabled, bool expired,
+                            int current_version);
+
 }  // namespace gatehouse

@@ -27,10 +27,6 @@ std::int64_t revocation_epoch(const App& app);
 // Returns a cached JWT or signs a new one. nullopt when the account has no signing key.
 std::optional<IssuedJwt> issue_app_jwt(const AppView& app, std::string_view token_id, std::string_view client_id,
                                        std::chrono::seconds session, Time now);
-inline std::optional<IssuedJwt> issue_app_jwt(const AppView& app, const ServiceToken& token,
-                                              std::chrono::seconds session, Time now) {
-  return issue_app_jwt(app, token.id, token.client_id, session, now);
-}
 
 struct VerifiedJwt {
   std::string service_token_id;  // empty: not a service-token JWT

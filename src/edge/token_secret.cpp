@@ -33,14 +33,8 @@ SecretCheck check_token_secret(const TokenView& token, std::string_view presente
   // current or the previous secret matched.
   const bool current = same_hash(hash, token.secret_hash());
   const bool previous = same_hash(hash, token.previous_secret_hash());
-  const bool previous_ok = previous && token.previous_secret_in_grace(now);
-  if (!current && !previous_ok) return {false, 0, "bad_secret"};
-  // The secret is right: now the token's state decides. Checked after the secret so
-  // that a caller without the secret learns nothing about the token.
-  if (!token.enabled()) return {false, 0, "service_token_disabled"};
-  if (token.expired(now)) return {false, 0, "service_token_expired"};
-  const int version = token.client_secret_version();
-  return {true, current ? version : version - 1, {}};
+  return secret_decision(current, previous && token.previous_secret_in_grace(now), token.enabled(),
+                         token.expired(now), token.client_secret_version());
 }
 
 SecretCheck check_unknown_token_secret(std::string_view presented) {
