@@ -99,6 +99,15 @@ auto write_all(Stream& s, Deadline& deadline, const Buffers& buffers, Deadline::
   return async_write_all(s, deadline, buffers, timeout, kAsTuple);
 }
 
+// True when reading a body failed on its framing (a bad chunk size or line ending,
+// an overflowing size), not on the connection: the client gets a 400, not a close.
+inline bool is_body_framing_error(const boost::system::error_code& ec) {
+  namespace bhttp = boost::beast::http;
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message && ec != bhttp::error::need_more &&
+         ec != bhttp::error::need_buffer && ec != bhttp::error::body_limit;
+}
+
 // True for the ways a peer ends a connection: EOF, or (TLS) a close without close_notify.
 inline bool is_eof(const boost::system::error_code& ec) {
   return ec == boost::asio::error::eof || ec == boost::asio::ssl::error::stream_truncated;
