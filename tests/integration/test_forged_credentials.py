@@ -50,7 +50,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.x509.oid import NameOID
 
 from edge_client import (EdgeServerTestCase, b64url_decode, b64url_encode, edge_request, host_of, jwt_parts,
-                         service_headers, set_cookies, unique, with_payload)
+                         service_headers, set_cookies, set_org, unique, with_payload)
 from gatehouse_server import checksummed, rfc3339
 
 KIB = 1024
@@ -634,6 +634,33 @@ class ForgedCredentialsTest(EdgeServerTestCase):
         self.assertTrue(self.server.running(), self.server.output())
         self.assertAdmitted([("cf-access-token", self.jwt_a)])
         self.assertAdmitted(service_pairs(self.tok))
+
+    def test_a_genuine_jwt_of_a_former_issuer_is_refused(self):
+        """A new auth_domain is a new iss: a JWT of the old one is refused even when the
+        edge verified it (and cached that) before, and the token headers get a JWT of
+        the new issuer, not a cached one of the old (src/edge/app_jwt.cpp caches both)."""
+        tok = self.server.create_token(unique("forged-issuer"))
+        host = host_of(self.apps.token_app("forged-issuer", [tok]))
+        r, _ = self.assertAdmitted(service_pairs(tok), host=host)
+        old = [c for c in set_cookies(r) if c.value][0].value
+        for _ in range(16):  # warm the verify cache of every edge thread
+            self.assertAdmitted([("cf-access-token", old)], host=host)
+        org = self.server.ok("GET", self.server.acct("/access/organizations"))
+        renamed = "renamed-%s.example.com" % uuid.uuid4().hex[:8]
+        set_org(self.server, auth_domain=renamed)
+        try:
+            for i in range(16):
+                with self.subTest(case="jwt_of_former_issuer", attempt=i):
+                    self.assertRefusedAndUnseen("jwt_of_former_issuer", 403, "jwt_issuer_mismatch",
+                                                [("cf-access-token", old)], host)
+            r, seen = self.assertAdmitted(service_pairs(tok), host=host)
+            self.assertEqual(jwt_parts(seen.headers.get("Cf-Access-Jwt-Assertion"))[1]["iss"], "https://" + renamed)
+            fresh = [c for c in set_cookies(r) if c.value][0].value
+            self.assertEqual(jwt_parts(fresh)[1]["iss"], "https://" + renamed)
+            self.assertAdmitted([("cf-access-token", fresh)], host=host)
+        finally:
+            set_org(self.server, auth_domain=org["auth_domain"])
+        self.assertAdmitted([("cf-access-token", old)], host=host)
 
     def test_the_corpus_is_big_enough(self):
         classes = [c[0] for c in self.jwt_cases()] + [c[0] for c in self.other_cases()]
