@@ -345,9 +345,10 @@ Verdict AccessGate::decide_app(const Snapshot& snap, const AppView& app, const R
       }
     }
     f.add_request_headers.push_back({"Cf-Access-Jwt-Assertion", std::move(assertion)});
-    // The client's own CF-Access-Client-Id was dropped with every Cf-* header; this
-    // one is the authenticated token's, so an origin may trust it.
-    f.add_request_headers.push_back({"CF-Access-Client-Id", auth.via_headers ? auth.client_id : auth.token.client_id()});
+    // The client's own CF-Access-Client-Id was dropped with every Cf-* header; when
+    // the token headers authenticated the request, the origin gets it back as
+    // behind Cloudflare — now known to be the authenticated token's.
+    if (auth.via_headers) f.add_request_headers.push_back({"CF-Access-Client-Id", auth.client_id});
     if (const auto expires = auth.token.expires_at(); expires && *expires - now <= options_.expiry_warning)
       f.add_response_headers.push_back({"Gatehouse-Service-Token-Expires", format_rfc3339(*expires)});
   }
