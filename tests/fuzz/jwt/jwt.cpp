@@ -22,6 +22,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -54,6 +56,33 @@ EVP_PKEY* our_kid(std::string_view kid) { return kid == key().kid() ? key().pkey
 
 bool is_jwt_error(const boost::system::error_code& ec) { return ec.category() == jwt_category(); }
 
+// Equality up to the last bits of doubles: Boost.JSON 1.81 parses doubles fast, not
+// always correctly rounded, so a double written out and read back can move by an ulp.
+bool same(const json::value& a, const json::value& b) {
+  if (a.is_double() && b.is_double()) {
+    const double x = a.get_double(), y = b.get_double();
+    return x == y || std::fabs(x - y) <= 1e-15 * std::max(std::fabs(x), std::fabs(y));
+  }
+  if (a.kind() != b.kind()) return false;
+  if (a.is_array()) {
+    const auto &x = a.get_array(), &y = b.get_array();
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!same(x[i], y[i])) return false;
+    return true;
+  }
+  if (a.is_object()) {
+    const auto &x = a.get_object(), &y = b.get_object();
+    if (x.size() != y.size()) return false;
+    for (const auto& kv : x) {
+      const json::value* other = y.if_contains(kv.key());
+      if (other == nullptr || !same(kv.value(), *other)) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
 void codec(std::string_view in) {
   if (const auto decoded = base64url_decode(in)) {
     FUZZ_CHECK(base64url_encode(*decoded) == in, "an accepted base64url text is the only encoding of its bytes");
@@ -77,7 +106,7 @@ void codec(std::string_view in) {
   FUZZ_CHECK(!ec && lenient.is_object() && lenient.get_object() == *strict,
              "the strict parser reads what the lenient one reads");
   const auto again = parse_json_object_strict(json::serialize(*strict));
-  FUZZ_CHECK(again.has_value() && *again == *strict, "a strict object's serialization reparses equal");
+  FUZZ_CHECK(again.has_value() && same(*again, *strict), "a strict object's serialization reparses equal");
 }
 
 void forged(std::string_view token) {
