@@ -256,7 +256,8 @@ Result<AppInput> app_input(const json::object& o) {
   for (auto [key, out] : {std::pair{"service_auth_401_redirect", &in.service_auth_401_redirect},
                           std::pair{"http_only_cookie_attribute", &in.http_only_cookie_attribute},
                           std::pair{"path_cookie_attribute", &in.path_cookie_attribute},
-                          std::pair{"options_preflight_bypass", &in.options_preflight_bypass}}) {
+                          std::pair{"options_preflight_bypass", &in.options_preflight_bypass},
+                          std::pair{"path_case_sensitive", &in.path_case_sensitive}}) {
     auto v = bool_field(o, key);
     if (!v) return v.error();
     *out = *v;

@@ -36,6 +36,8 @@ void app_fields(CLI::App* c, AppOptions& o) {
   c->add_option("--http-only-cookie", o.http_only, "true|false: HttpOnly on the cookie (default true)");
   c->add_option("--path-cookie", o.path_cookie, "true|false: scope the cookie to the app's path");
   c->add_option("--options-preflight-bypass", o.options_preflight_bypass, "true|false: let CORS preflights through");
+  c->add_option("--path-case-sensitive", o.path_case_sensitive,
+                "true|false: match the domain's path prefix with case (default false: /ADMIN is /admin)");
 }
 
 void policy_fields(CLI::App* c, PolicyOptions& o) {

@@ -20,7 +20,8 @@ struct AppOptions {
   bool clear_destinations = false;
   std::vector<std::string> policies;  // ordered: ids or names of reusable policies; replaces the list
   bool clear_policies = false;
-  std::optional<bool> service_auth_401_redirect, http_only, path_cookie, options_preflight_bypass;
+  std::optional<bool> service_auth_401_redirect, http_only, path_cookie, options_preflight_bypass,
+      path_case_sensitive;
 };
 
 struct PolicyOptions {

@@ -95,6 +95,7 @@ json::object body_of(AccountApi& a, const AppOptions& o, bool creating) {
   if (o.http_only) b["http_only_cookie_attribute"] = *o.http_only;
   if (o.path_cookie) b["path_cookie_attribute"] = *o.path_cookie;
   if (o.options_preflight_bypass) b["options_preflight_bypass"] = *o.options_preflight_bypass;
+  if (o.path_case_sensitive) b["path_case_sensitive"] = *o.path_case_sensitive;
   if (!o.destinations.empty() || o.clear_destinations) {
     if (!o.destinations.empty() && o.clear_destinations)
       throw std::runtime_error("give either --destination or --clear-destinations, not both");

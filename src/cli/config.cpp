@@ -3,6 +3,7 @@
 #include "cli/alert_config.hpp"
 
 #include "core/duration.hpp"
+#include "policy/ip.hpp"
 
 #include <toml++/toml.h>
 
@@ -90,6 +91,14 @@ void apply_file(ServeConfig& c, const std::string& path) {
     if (k == "data_dir") c.data_dir = need_string(node, k);
     else if (k == "admin_listen") c.admin_listen = need_string(node, k);
     else if (k == "edge_listen") c.edge_listen = need_string(node, k);
+    else if (k == "trusted_proxies") {
+      const auto* list = node.as_array();
+      if (list == nullptr)
+        throw std::runtime_error("config file " + path + ": trusted_proxies must be an array of CIDRs, e.g. [\"10.0.0.0/8\"]");
+      std::vector<std::string> cidrs;
+      for (const auto& item : *list) cidrs.push_back(need_string(item, "every entry of trusted_proxies"));
+      c.trusted_proxies = std::move(cidrs);
+    }
     else if (k == "limits") {
       const auto* limits = node.as_table();
       if (limits == nullptr) throw std::runtime_error("config file " + path + ": [limits] must be a table");
@@ -135,6 +144,20 @@ ServeConfig load_serve_config(const ServeFlags& flags) {
   if (auto v = env("GATEHOUSE_DATA_DIR")) c.data_dir = *v;
   if (auto v = env("GATEHOUSE_ADMIN_LISTEN")) c.admin_listen = *v;
   if (auto v = env("GATEHOUSE_EDGE_LISTEN")) c.edge_listen = *v;
+  if (auto v = env("GATEHOUSE_TRUSTED_PROXIES")) {
+    // Comma-separated CIDRs, e.g. "10.0.0.0/8, 127.0.0.1".
+    std::vector<std::string> cidrs;
+    std::string_view rest = *v;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      std::string_view item = rest.substr(0, comma);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+      if (!item.empty()) cidrs.emplace_back(item);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    c.trusted_proxies = std::move(cidrs);
+  }
   if (auto v = env("GATEHOUSE_TLS_CERT")) c.tls_cert = *v;
   if (auto v = env("GATEHOUSE_TLS_KEY")) c.tls_key = *v;
   if (auto v = env("GATEHOUSE_LOG_RETENTION")) c.log_retention = parse_retention(*v, "GATEHOUSE_LOG_RETENTION");
@@ -152,6 +175,10 @@ ServeConfig load_serve_config(const ServeFlags& flags) {
   if (flags.admin_listen) c.admin_listen = *flags.admin_listen;
   if (flags.edge_listen) c.edge_listen = *flags.edge_listen;
   if (c.data_dir.empty()) throw std::runtime_error("the data dir must not be empty");
+  if (c.trusted_proxies)
+    for (const auto& text : *c.trusted_proxies)
+      if (!parse_cidr(text))
+        throw std::runtime_error("trusted_proxies: \"" + text + "\" is not an IP address or CIDR range (e.g. 10.0.0.0/8)");
   return c;
 }
 

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gatehouse::cli {
 
@@ -28,6 +29,9 @@ struct ServeConfig {
   // each row is also printed to stdout as a JSON line.
   std::chrono::microseconds log_retention = std::chrono::hours(24 * 30);
   bool log_stdout = false;
+  // Peers whose X-Forwarded-For is believed, as CIDRs (docs/edge.md "What the origin
+  // receives"). Unset: none at the edge, loopback for forward-auth.
+  std::optional<std::vector<std::string>> trusted_proxies;
   // Allowed decisions coalesced within this window (docs/logs.md); 0 = one row each.
   std::chrono::microseconds log_coalesce = std::chrono::seconds(1);
 };

@@ -14,6 +14,7 @@
 #include "server/background.hpp"
 #include "server/demo.hpp"
 #include "server/edge_runtime.hpp"
+#include "policy/ip.hpp"
 #include "service/json_views.hpp"
 #include "service/organization.hpp"
 #include "service/signing_keys.hpp"
@@ -128,6 +129,13 @@ int run_serve(const ServeFlags& flags) {
   audit::AccessLog access_log(*access_log_store, *store, clock, std::move(log_options));
   edge::GateOptions gate_options;
   gate_options.access_log = &access_log;
+  if (config.trusted_proxies) {
+    std::vector<Cidr> proxies;
+    for (const auto& text : *config.trusted_proxies) {
+      proxies.push_back(*parse_cidr(text));  // checked by load_serve_config
+    }
+    gate_options.trusted_proxies = std::move(proxies);
+  }
 
   edge::EdgeOptions edge_options;
   edge_options.listen = config.edge_listen;

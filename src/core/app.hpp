@@ -42,6 +42,9 @@ struct App {
   std::string custom_deny_message;
   std::string cors_headers_json;  // stored as given (object), "" = none
   bool options_preflight_bypass = false;
+  // Gatehouse extension: match the domain's path prefix with ASCII case (default:
+  // without, the safe choice for case-insensitive origins; docs/edge.md "Paths").
+  bool path_case_sensitive = false;
   std::string origin;  // upstream URL, e.g. http://127.0.0.1:3000
   OriginTimeouts origin_timeout;
   std::string aud;  // 64 hex, random, stable for the app's life

@@ -2,9 +2,12 @@
 
 #include "auth/service_token_auth.hpp"
 #include "edge/app_jwt.hpp"
+#include "edge/client_address.hpp"
 #include "edge/credentials.hpp"
+#include "edge/forward_auth_request.hpp"
 #include "edge/responses.hpp"
 #include "edge/token_secret.hpp"
+#include "policy/canonical_path.hpp"
 #include "policy/evaluate.hpp"
 
 #include <boost/json/array.hpp>
@@ -24,86 +27,15 @@ constexpr std::string_view kCdnCgi = "/cdn-cgi/access/";
 struct RequestView {
   std::string method;  // of the original request
   std::string host;    // as received (may carry a port)
-  std::string target;  // origin-form
-  std::string path;    // target without the query, normalized (matching_path)
+  std::string target;  // canonical origin-form: what the origin receives
+  std::string path;    // canonical path (policy/canonical_path.hpp), what the app is chosen by
   std::optional<IpAddress> client_ip;
   std::string client_ip_text;
+  std::string forwarded_for;  // believed X-Forwarded-For (client_address.hpp)
   bool tls = false;
   bool json = true;
   bool forward_auth = false;
 };
-
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool is_unreserved(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-         c == '_' || c == '~';
-}
-
-// The path the app is chosen by: the request path as an origin will read it, not as
-// it is spelled. Otherwise "/public/../admin", "//admin" or "/%61dmin" would be
-// judged by the app on "/" while nginx, for one, serves "/admin" for them. As
-// Cloudflare's edge does (RFC 3986 §6.2.2): percent-encoded unreserved characters
-// decoded, dot segments removed; further, %2F and %5C and backslashes read as "/"
-// (origins that decode them see separators) and runs of "/" merged. Only matching
-// uses it: the origin still gets the target as received.
-std::string matching_path(std::string_view raw) {
-  // The common case, nothing to normalize, costs one copy.
-  if (raw.find_first_of("%\\") == std::string_view::npos && raw.find("//") == std::string_view::npos &&
-      raw.find("/.") == std::string_view::npos && !raw.empty() && raw.front() == '/')
-    return std::string(raw);
-  std::string decoded;
-  decoded.reserve(raw.size());
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c == '%' && i + 2 < raw.size() && hex_value(raw[i + 1]) >= 0 &&
-        hex_value(raw[i + 2]) >= 0) {
-      const char d = static_cast<char>(hex_value(raw[i + 1]) * 16 + hex_value(raw[i + 2]));
-      if (is_unreserved(d) || d == '/' || d == '\\') {
-        c = d;
-        i += 2;
-      }
-    }
-    if (c == '\\') c = '/';
-    if (c == '/' && !decoded.empty() && decoded.back() == '/') continue;
-    decoded.push_back(c);
-  }
-  // RFC 3986 §5.2.4 on "/"-separated segments.
-  std::vector<std::string_view> out;
-  std::string_view rest = decoded;
-  if (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
-  bool trailing_slash = false;
-  while (true) {
-    const auto slash = rest.find('/');
-    const std::string_view seg = rest.substr(0, slash);
-    const bool last = slash == std::string_view::npos;
-    if (seg == "..") {
-      if (!out.empty()) out.pop_back();
-      trailing_slash = last;
-    } else if (seg == ".") {
-      trailing_slash = last;
-    } else {
-      out.push_back(seg);
-      trailing_slash = false;
-    }
-    if (last) break;
-    rest = rest.substr(slash + 1);
-  }
-  std::string path;
-  for (const auto seg : out) {
-    path += '/';
-    path += seg;
-  }
-  if (path.empty() || trailing_slash) path += '/';
-  return path;
-}
 
 // A CORS preflight (Fetch standard): browsers send it without credentials, so an app
 // with options_preflight_bypass lets the origin answer it (compat.md §1.3).
@@ -214,13 +146,6 @@ Authentication authenticate(const Snapshot& snap, const AppView& app, const Cred
   return a;
 }
 
-bool trusted(const std::vector<Cidr>& proxies, const std::optional<IpAddress>& peer) {
-  if (!peer) return false;
-  for (const auto& c : proxies)
-    if (contains(c, *peer)) return true;
-  return false;
-}
-
 std::string_view same_site_text(const App& app, bool secure) {
   if (app.same_site_cookie_attribute == SameSite::strict) return "Strict";
   if (app.same_site_cookie_attribute == SameSite::lax) return "Lax";
@@ -235,9 +160,11 @@ struct AccessGate::Target : RequestView {};
 
 AccessGate::AccessGate(const SnapshotHolder& snapshots, const Clock& clock, GateOptions options)
     : snapshots_(snapshots), clock_(clock), options_(std::move(options)) {
-  if (options_.trusted_proxies.empty()) {
-    options_.trusted_proxies.push_back(*parse_cidr("127.0.0.0/8"));
-    options_.trusted_proxies.push_back(*parse_cidr("::1/128"));
+  if (options_.trusted_proxies) {
+    edge_proxies_ = *options_.trusted_proxies;
+    forward_auth_proxies_ = *options_.trusted_proxies;
+  } else {
+    forward_auth_proxies_ = {*parse_cidr("127.0.0.0/8"), *parse_cidr("::1/128")};
   }
 }
 
@@ -255,9 +182,14 @@ Verdict AccessGate::decide(const RequestHead& head) {
     return v;
   }
   const std::string_view host = head.header("Host");
-  const std::string path = matching_path(path_of(head.target));
-  if (path.substr(0, kCdnCgi.size()) == kCdnCgi) return cdn_cgi(*snap, head, host, path, request_id);
-  const AppView* app = snap->match(host, path);
+  // One path for the decision and the origin (docs/edge.md "Paths").
+  CanonicalTarget canonical = canonicalize_target(head.target);
+  if (!canonical.ok()) {
+    v.respond = denial(&head, 400, "ambiguous_path", path_problem_message(canonical.problem), request_id);
+    return v;
+  }
+  if (canonical.path.substr(0, kCdnCgi.size()) == kCdnCgi) return cdn_cgi(*snap, head, host, canonical.path, request_id);
+  const AppView* app = snap->match(host, canonical.path);
   if (app == nullptr) {
     v.respond = denial(&head, 404, "no_application", "no Access application matches this host and path", request_id);
     return v;
@@ -265,10 +197,12 @@ Verdict AccessGate::decide(const RequestHead& head) {
   Target t;
   t.method = std::string(head.method);
   t.host = std::string(host);
-  t.target = std::string(head.target);
-  t.path = path;
-  t.client_ip = parse_ip(head.remote_ip);
-  t.client_ip_text = std::string(head.remote_ip);
+  t.target = canonical.query.empty() ? canonical.path : canonical.target();
+  t.path = std::move(canonical.path);
+  ClientAddress client = client_address(head, edge_proxies_);
+  t.client_ip = client.ip;
+  t.client_ip_text = std::move(client.text);
+  t.forwarded_for = std::move(client.believed_chain);
   t.tls = head.tls;
   t.json = wants_json(head);
   return decide_app(*snap, *app, head, t, request_id);
@@ -371,12 +305,16 @@ Verdict AccessGate::decide_app(const Snapshot& snap, const AppView& app, const R
   if (!app.upstream && !t.forward_auth) return refuse(502, "origin_not_configured");
   Forward& f = v.forward;
   f.upstream = app.upstream;
+  f.target = t.target;
+  if (t.client_ip_text != head.remote_ip) f.client_ip = t.client_ip_text;
+  f.forwarded_for = t.forwarded_for;
   // Sized once: growing these vectors header by header cost four allocations a request.
-  f.strip_request_headers.reserve(4);
-  f.add_request_headers.reserve(3);
+  f.strip_request_headers.reserve(2);
+  f.add_request_headers.reserve(3);  // Cookie, Cf-Access-Jwt-Assertion, CF-Access-Client-Id
   f.add_response_headers.reserve(4);
-  f.strip_request_headers.emplace_back("CF-Access-Client-Secret");
-  f.strip_request_headers.emplace_back("Cf-Access-Jwt-Assertion");
+  // The transport drops every Cf-* header a client sent (the secret, a forged
+  // Cf-Access-Jwt-Assertion, ...: proxy/identity_headers.hpp); the app's single
+  // credential header has a name of its choosing.
   if (!app.app.read_service_tokens_from_header.empty()) f.strip_request_headers.push_back(app.app.read_service_tokens_from_header);
   f.add_response_headers.push_back({"Cf-Ray", std::string(request_id)});
   if (app.cors && head.count("Origin") == 1)
@@ -407,6 +345,9 @@ Verdict AccessGate::decide_app(const Snapshot& snap, const AppView& app, const R
       }
     }
     f.add_request_headers.push_back({"Cf-Access-Jwt-Assertion", std::move(assertion)});
+    // The client's own CF-Access-Client-Id was dropped with every Cf-* header; this
+    // one is the authenticated token's, so an origin may trust it.
+    f.add_request_headers.push_back({"CF-Access-Client-Id", auth.via_headers ? auth.client_id : auth.token.client_id()});
     if (const auto expires = auth.token.expires_at(); expires && *expires - now <= options_.expiry_warning)
       f.add_response_headers.push_back({"Gatehouse-Service-Token-Expires", format_rfc3339(*expires)});
   }
@@ -508,49 +449,34 @@ Verdict AccessGate::cdn_cgi(const Snapshot& snap, const RequestHead& head, std::
 
 Verdict AccessGate::forward_auth(const Snapshot& snap, const RequestHead& head, std::string_view request_id) {
   Verdict v;
-  Target t;
-  t.forward_auth = true;
-  t.method = std::string(head.header("X-Forwarded-Method"));
-  if (t.method.empty()) t.method = "GET";
-  t.tls = head.header("X-Forwarded-Proto") == "https";
-  t.json = wants_json(head);
-  std::string_view host = head.header("X-Forwarded-Host");
-  std::string_view uri = head.header("X-Forwarded-Uri");
-  if (const auto original = head.header("X-Original-URL"); !original.empty() && (host.empty() || uri.empty())) {
-    // scheme://host/path?query
-    const auto scheme_end = original.find("://");
-    if (scheme_end != std::string_view::npos) {
-      const auto rest = original.substr(scheme_end + 3);
-      const auto slash = rest.find('/');
-      if (host.empty()) host = rest.substr(0, slash);
-      if (uri.empty()) uri = slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
-      if (original.substr(0, scheme_end) == "https") t.tls = true;
-    }
-  }
-  if (host.empty()) {
-    v.respond = denial(&head, 400, "forward_auth_incomplete",
-                       "forward-auth needs X-Forwarded-Host (or X-Original-URL) describing the original request",
-                       request_id);
+  auto read = read_forward_auth_request(head);
+  if (auto* e = std::get_if<ForwardAuthError>(&read)) {
+    v.respond = denial(&head, 400, e->slug, e->message, request_id);
     return v;
   }
-  if (uri.empty()) uri = "/";
-  t.host = std::string(host);
-  t.target = std::string(uri);
-  t.path = matching_path(path_of(uri));
-  const auto peer = parse_ip(head.remote_ip);
-  t.client_ip = peer;
-  t.client_ip_text = std::string(head.remote_ip);
-  if (trusted(options_.trusted_proxies, peer)) {
-    std::string_view xff = head.header("X-Forwarded-For");
-    const auto comma = xff.find(',');
-    std::string_view first = xff.substr(0, comma);
-    while (!first.empty() && first.front() == ' ') first.remove_prefix(1);
-    while (!first.empty() && first.back() == ' ') first.remove_suffix(1);
-    if (auto ip = parse_ip(first)) {
-      t.client_ip = ip;
-      t.client_ip_text = std::string(first);
-    }
+  auto& original = std::get<ForwardAuthRequest>(read);
+  // The same path rule as the edge's; and since forward-auth cannot change what the
+  // proxy in front sends to the origin, the URI must already be in canonical form.
+  CanonicalTarget canonical = canonicalize_target(original.uri);
+  if (!canonical.ok() || canonical.rewritten) {
+    const std::string message =
+        canonical.ok() ? "the forwarded URI is not in canonical form (it would be " + canonical.path +
+                             "); forward-auth cannot change the path the origin receives"
+                       : std::string(path_problem_message(canonical.problem));
+    v.respond = denial(&head, 400, "ambiguous_path", message, request_id);
+    return v;
   }
+  Target t;
+  t.forward_auth = true;
+  t.method = std::move(original.method);
+  t.tls = original.tls;
+  t.json = wants_json(head);
+  t.host = std::move(original.host);
+  t.target = std::move(original.uri);
+  t.path = std::move(canonical.path);
+  ClientAddress client = client_address(head, forward_auth_proxies_);
+  t.client_ip = client.ip;
+  t.client_ip_text = std::move(client.text);
   const AppView* app = snap.match(t.host, t.path);
   if (app == nullptr) {
     v.respond = denial(&head, 404, "no_application", "no Access application matches the forwarded host and path", request_id);

@@ -9,14 +9,16 @@
 #include "edge/snapshot.hpp"
 #include "policy/ip.hpp"
 
+#include <optional>
 #include <vector>
 
 namespace gatehouse::edge {
 
 struct GateOptions {
-  // Peers whose X-Forwarded-For the forward-auth endpoint believes (the proxy in
-  // front). Default: loopback only.
-  std::vector<Cidr> trusted_proxies;
+  // Peers whose X-Forwarded-For is believed (edge/client_address.hpp), for the edge's
+  // requests and for forward-auth's. Unset: nobody's at the edge, loopback's for
+  // forward-auth (the proxy in front asking). `trusted_proxies` in the config.
+  std::optional<std::vector<Cidr>> trusted_proxies;
   // Warn in-band when a token expires within this window (compat.md §3).
   std::chrono::hours expiry_warning{24 * 7};
   // Access log and last-seen sink; may be null (nothing is recorded).
@@ -42,6 +44,8 @@ class AccessGate final : public Gate {
   const SnapshotHolder& snapshots_;
   const Clock& clock_;
   GateOptions options_;
+  std::vector<Cidr> edge_proxies_;
+  std::vector<Cidr> forward_auth_proxies_;
 };
 
 }  // namespace gatehouse::edge

@@ -21,6 +21,7 @@ std::int64_t unix_seconds(Time t) { return std::chrono::duration_cast<std::chron
 struct IssueEntry {
   IssuedJwt jwt;
   std::string kid;
+  std::string issuer;  // the iss it carries: a new auth_domain needs a new JWT
   std::int64_t session_seconds = 0;
   std::int64_t revocation_epoch = 0;
 };
@@ -29,6 +30,7 @@ struct VerifyEntry {
   VerifiedJwt jwt;
   std::string kid;
   std::string aud;
+  std::string issuer;  // the account's issuer it was checked against (auth_domain can change)
 };
 
 // Per thread: no locks on the hot path. Each edge thread warms its own cache.
@@ -57,7 +59,7 @@ std::optional<IssuedJwt> issue_app_jwt(const AppView& app, std::string_view toke
     const auto& e = it->second;
     const auto half_life = (e.jwt.expires_at - e.jwt.issued_at) / 2;
     const bool revoked = e.revocation_epoch != revocation_epoch(app.app);
-    if (!revoked && e.kid == key->kid() && e.session_seconds == session.count() &&
+    if (!revoked && e.kid == key->kid() && e.issuer == app.account->issuer && e.session_seconds == session.count() &&
         now < e.jwt.issued_at + half_life && now >= e.jwt.issued_at)
       return e.jwt;
   }
@@ -83,7 +85,7 @@ std::optional<IssuedJwt> issue_app_jwt(const AppView& app, std::string_view toke
   if (!signed_token) return std::nullopt;
   IssuedJwt jwt{std::move(*signed_token), iat, exp};
   bound(issue_cache);
-  issue_cache[cache_key] = IssueEntry{jwt, key->kid(), session.count(), epoch};
+  issue_cache[cache_key] = IssueEntry{jwt, key->kid(), app.account->issuer, session.count(), epoch};
   return jwt;
 }
 
@@ -92,8 +94,10 @@ JwtCheck verify_app_jwt(const AppView& app, std::string_view token, Time now) {
   std::string cache_key(token);
   if (auto it = verify_cache.find(cache_key); it != verify_cache.end()) {
     const auto& e = it->second;
-    // Still published, still this app, not expired: the signature was checked before.
-    if (e.aud == app.app.aud && keys.count(e.kid) && now < e.jwt.expires_at + kLeeway) return {e.jwt, {}};
+    // Still published, still this app and issuer, not expired: the signature was checked before.
+    if (e.aud == app.app.aud && e.issuer == app.account->issuer && keys.count(e.kid) &&
+        now < e.jwt.expires_at + kLeeway)
+      return {e.jwt, {}};
     verify_cache.erase(it);
   }
   std::string kid_seen;
@@ -120,7 +124,7 @@ JwtCheck verify_app_jwt(const AppView& app, std::string_view token, Time now) {
   v.revocation_epoch = number("gh_revocation_epoch");
   v.expires_at = Time(std::chrono::seconds(number("exp")));
   bound(verify_cache);
-  verify_cache.emplace(std::move(cache_key), VerifyEntry{v, kid_seen, app.app.aud});
+  verify_cache.emplace(std::move(cache_key), VerifyEntry{v, kid_seen, app.app.aud, app.account->issuer});
   return {std::move(v), {}};
 }
 

@@ -50,8 +50,18 @@ struct Upstream {
 
 struct Forward {
   std::shared_ptr<const Upstream> upstream;
+  // The request-target the origin receives: the canonical form the Gate decided on
+  // (policy/canonical_path.hpp). Empty: the target as received (only for Gates that
+  // do not match on paths, such as test doubles).
+  std::string target;
+  // CF-Connecting-IP for the origin; empty: the TCP peer.
+  std::string client_ip;
+  // X-Forwarded-For entries believed from a trusted proxy, sent ahead of the peer;
+  // empty: the origin gets the peer alone (a client's own X-Forwarded-For is dropped).
+  std::string forwarded_for;
   // Removed from the request before it reaches the origin (case-insensitive names),
-  // in addition to hop-by-hop headers, which the transport always handles.
+  // in addition to hop-by-hop headers and client-supplied identity headers
+  // (proxy/identity_headers.hpp), which the transport always handles.
   std::vector<std::string> strip_request_headers;
   std::vector<http::Header> add_request_headers;   // e.g. Cf-Access-Jwt-Assertion
   std::vector<http::Header> add_response_headers;  // e.g. Set-Cookie, Cf-Ray

@@ -98,8 +98,8 @@ std::shared_ptr<const Snapshot> build_snapshot(SnapshotInputs in, Time now, std:
     view.ordered.clear();
     for (const auto& p : view.policies) view.ordered.push_back(&p);
     if (view.app.type != "self_hosted") continue;
-    config->matcher.add(view.app.domain, i);
-    for (const auto& d : view.app.destinations) config->matcher.add(d, i);
+    config->matcher.add(view.app.domain, i, view.app.path_case_sensitive);
+    for (const auto& d : view.app.destinations) config->matcher.add(d, i, view.app.path_case_sensitive);
   }
   return std::make_shared<const Snapshot>(std::move(config), std::make_shared<const TokenSet>(std::move(token_index)),
                                           version);

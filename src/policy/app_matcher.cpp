@@ -1,5 +1,7 @@
 #include "policy/app_matcher.hpp"
 
+#include "policy/canonical_path.hpp"
+
 #include <algorithm>
 
 namespace gatehouse {
@@ -23,12 +25,16 @@ std::string AppMatcher::normalize_host(std::string_view host) {
   return out;
 }
 
-void AppMatcher::add(std::string_view pattern, std::size_t app) {
+void AppMatcher::add(std::string_view pattern, std::size_t app, bool case_sensitive) {
   const auto slash = pattern.find('/');
   std::string_view host = pattern.substr(0, slash);
-  std::string_view path = slash == std::string_view::npos ? std::string_view() : pattern.substr(slash);
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  Route route{std::string(path), app};
+  std::string path = slash == std::string_view::npos ? std::string() : std::string(pattern.substr(slash));
+  // The API accepts only canonical prefixes; canonicalising again here keeps an older
+  // stored spelling ("/%61dmin") matching what requests are canonicalised to.
+  if (!path.empty())
+    if (auto c = canonicalize_target(path); c.ok()) path = std::move(c.path);
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  Route route{std::move(path), app, case_sensitive};
   if (host.size() > 2 && host.substr(0, 2) == "*.")
     wildcard_[normalize_host(host.substr(2))].push_back(std::move(route));
   else
@@ -40,7 +46,7 @@ std::size_t AppMatcher::best(const std::vector<Route>& routes, std::string_view 
   std::size_t longest = 0;
   for (const auto& r : routes) {
     const auto& p = r.path_prefix;
-    const bool applies = p.empty() || (path.substr(0, p.size()) == p && (path.size() == p.size() || path[p.size()] == '/'));
+    const bool applies = path_has_prefix(path, p, r.case_sensitive);
     if (applies && (found == npos || p.size() > longest)) {
       found = r.app;
       longest = p.size();

@@ -14,9 +14,9 @@ class AppMatcher {
  public:
   // `pattern` is an app domain or destination: host (optionally "*.") + optional
   // path prefix, e.g. "app.example.com/api". `app` is an opaque index for the caller.
-  void add(std::string_view pattern, std::size_t app);
+  void add(std::string_view pattern, std::size_t app, bool case_sensitive = false);
   // Host as in the Host header (port and trailing dot ignored, case-insensitive);
-  // path is the request path without the query. Returns the app index or npos.
+  // path is the canonical request path without the query. Returns the app index or npos.
   std::size_t match(std::string_view host, std::string_view path) const;
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
@@ -26,8 +26,9 @@ class AppMatcher {
 
  private:
   struct Route {
-    std::string path_prefix;  // "" or "/x/y" without trailing slash
+    std::string path_prefix;  // "" or "/x/y" (canonical) without trailing slash
     std::size_t app;
+    bool case_sensitive;
   };
   static std::size_t best(const std::vector<Route>& routes, std::string_view path);
   std::unordered_map<std::string, std::vector<Route>> exact_;

@@ -99,6 +99,7 @@ json::object to_json(const AppWithPolicies& v) {
     if (!ec) o["cors_headers"] = std::move(cors);
   }
   o["options_preflight_bypass"] = a.options_preflight_bypass;
+  o["path_case_sensitive"] = a.path_case_sensitive;
   o["origin"] = a.origin;
   o["origin_timeout"] = json::object{{"connect", format_go_duration(a.origin_timeout.connect)},
                                      {"response_header", format_go_duration(a.origin_timeout.response_header)},

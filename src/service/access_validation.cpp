@@ -1,6 +1,7 @@
 #include "service/access_validation.hpp"
 
 #include "edge/gate.hpp"
+#include "policy/canonical_path.hpp"
 #include "policy/ip.hpp"
 
 namespace gatehouse {
@@ -114,6 +115,14 @@ Result<std::string> validate_app_domain(std::string_view text, std::string_view 
   while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   if (path == "/") return host;
   if (auto why = check_path(path); !why.empty()) return invalid("invalid_domain", field, text, why);
+  // The edge matches requests by their canonical path (docs/edge.md "Paths"): a
+  // prefix in any other spelling would never match, or match what it should not.
+  const auto canonical = canonicalize_target(path);
+  if (!canonical.ok())
+    return invalid("invalid_domain", field, text, std::string(path_problem_message(canonical.problem)));
+  if (canonical.rewritten)
+    return invalid("invalid_domain", field, text,
+                   "has a path that is not in canonical form: write it as \"" + host + canonical.path + "\"");
   return host + std::string(path);
 }
 

@@ -88,6 +88,7 @@ Result<void> apply_fields(App& a, const AppInput& in, bool creating) {
   if (in.http_only_cookie_attribute) a.http_only_cookie_attribute = *in.http_only_cookie_attribute;
   if (in.path_cookie_attribute) a.path_cookie_attribute = *in.path_cookie_attribute;
   if (in.options_preflight_bypass) a.options_preflight_bypass = *in.options_preflight_bypass;
+  if (in.path_case_sensitive) a.path_case_sensitive = *in.path_case_sensitive;
   if (in.same_site_cookie_attribute) {
     if (!*in.same_site_cookie_attribute) {
       a.same_site_cookie_attribute.reset();

@@ -44,6 +44,7 @@ struct AppInput {
   std::optional<std::string> custom_deny_message;
   std::optional<std::optional<std::string>> cors_headers_json;  // an object, serialised; inner empty: none
   std::optional<bool> options_preflight_bypass;
+  std::optional<bool> path_case_sensitive;
   std::optional<std::string> origin;
   std::optional<OriginTimeoutInput> origin_timeout;
 };

@@ -160,6 +160,11 @@ CREATE TABLE signing_keys (
 );
 CREATE INDEX signing_keys_by_account ON signing_keys(account_id, created_at, kid);
 )sql",
+    // 3: apps choose whether their path prefix is matched with ASCII case (docs/edge.md
+    // "Paths"); existing apps keep the safe default, without.
+    R"sql(
+ALTER TABLE apps ADD COLUMN path_case_sensitive INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

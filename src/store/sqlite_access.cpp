@@ -8,7 +8,7 @@ const char* const kAppColumns =
     "id, account_id, name, type, domain, session_duration, session_duration_ns, read_service_tokens_from_header, "
     "service_auth_401_redirect, http_only_cookie_attribute, same_site_cookie_attribute, path_cookie_attribute, "
     "custom_deny_message, cors_headers_json, options_preflight_bypass, origin, origin_connect_ms, "
-    "origin_response_header_ms, origin_idle_ms, aud, tokens_revoked_before, created_at, updated_at";
+    "origin_response_header_ms, origin_idle_ms, aud, tokens_revoked_before, created_at, updated_at, path_case_sensitive";
 
 const char* const kPolicyColumns =
     "id, account_id, app_id, name, decision, precedence, session_duration, session_duration_ns, created_at, "
@@ -82,6 +82,7 @@ App read_app_row(const Statement& s) {
   a.tokens_revoked_before = s.opt_time(20);
   a.created_at = s.time(21);
   a.updated_at = s.time(22);
+  a.path_case_sensitive = s.int64(23) != 0;
   return a;
 }
 
@@ -99,7 +100,7 @@ Policy read_policy_row(const Statement& s) {
   return p;
 }
 
-// Binds the 23 app columns in kAppColumns order.
+// Binds the 24 app columns in kAppColumns order.
 void bind_app(Statement& s, const App& a) {
   s.bind(1, a.id).bind(2, a.account_id).bind(3, a.name).bind(4, a.type).bind(5, a.domain);
   s.bind(6, a.session_duration.text).bind(7, length_ns(a.session_duration));
@@ -113,6 +114,7 @@ void bind_app(Statement& s, const App& a) {
   s.bind(18, static_cast<std::int64_t>(a.origin_timeout.response_header.count()));
   s.bind(19, static_cast<std::int64_t>(a.origin_timeout.idle.count()));
   s.bind(20, a.aud).bind(21, a.tokens_revoked_before).bind(22, a.created_at).bind(23, a.updated_at);
+  s.bind(24, a.path_case_sensitive);
 }
 
 }  // namespace
@@ -185,7 +187,7 @@ Result<std::vector<Policy>> read_policies(sqlite3* db, Statement& s) {
 
 Result<void> insert_app_row(sqlite3* db, const App& a) {
   Statement s(db, std::string("INSERT INTO apps (") + kAppColumns +
-                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   bind_app(s, a);
   if (s.step() != SQLITE_DONE) {
     if ((sqlite3_extended_errcode(db) & 0xFF) == SQLITE_CONSTRAINT)
@@ -203,10 +205,10 @@ Result<bool> replace_app_rows(sqlite3* db, const App& a, Time expected) {
               "http_only_cookie_attribute = ?10, same_site_cookie_attribute = ?11, path_cookie_attribute = ?12, "
               "custom_deny_message = ?13, cors_headers_json = ?14, options_preflight_bypass = ?15, origin = ?16, "
               "origin_connect_ms = ?17, origin_response_header_ms = ?18, origin_idle_ms = ?19, "
-              "tokens_revoked_before = ?21, updated_at = ?23 "
-              "WHERE id = ?1 AND account_id = ?2 AND aud = ?20 AND created_at = ?22 AND updated_at = ?24");
+              "tokens_revoked_before = ?21, updated_at = ?23, path_case_sensitive = ?24 "
+              "WHERE id = ?1 AND account_id = ?2 AND aud = ?20 AND created_at = ?22 AND updated_at = ?25");
   bind_app(s, a);
-  s.bind(24, expected);
+  s.bind(25, expected);
   if (s.step() != SQLITE_DONE) return db_error(db, "update app");
   if (sqlite3_changes(db) != 1) return false;
   for (const char* sql : {"DELETE FROM app_destinations WHERE app_id = ?", "DELETE FROM app_policies WHERE app_id = ?"}) {

@@ -228,32 +228,38 @@ class EdgeAttacksTest(EdgeServerTestCase):
         # A public site (Bypass) with a protected /admin app on the same host. Origins
         # such as nginx serve /admin/x for every target below (dot segments, percent-
         # encoded unreserved characters and slashes, repeated slashes), so each must be
-        # judged by the /admin app, not by the public one.
+        # judged by the /admin app, not by the public one — or refused as ambiguous
+        # (docs/edge.md "Paths").
         apps = Apps(self.server, self.origin.url)
         host = "site-%s.test" % uuid.uuid4().hex[:8]
         apps.create("public", [{"name": "all", "decision": "bypass", "include": [{"everyone": {}}]}], domain=host)
         apps.create("admin", [{"name": "svc", "decision": "non_identity",
                                "include": [{"service_token": {"token_id": self.tok["id"]}}]}], domain=host + "/admin")
         m = uuid.uuid4().hex
-        for target in ("/admin/%s" % m, "/public/../admin/%s" % m, "/public/%%2e%%2e/admin/%s" % m,
-                       "/.%%2E/admin/%s" % m, "/%%61dmin/%s" % m, "/%%61%%64%%6D%%69%%6E/%s" % m, "//admin/%s" % m,
-                       "/public//..//admin/%s" % m, "/admin%%2f%s" % m, "/admin%%5C%s" % m, "/./admin/%s" % m,
-                       "/admin/./%s?x=/../public" % m):
+        judged_by_admin = ("/admin/%s" % m, "/public/../admin/%s" % m, "/%%61dmin/%s" % m,
+                           "/%%61%%64%%6D%%69%%6E/%s" % m, "//admin/%s" % m, "/public//..//admin/%s" % m,
+                           "/./admin/%s" % m, "/admin/./%s?x=/../public" % m, "/ADMIN/%s" % m)
+        ambiguous = ("/public/%%2e%%2e/admin/%s" % m, "/.%%2E/admin/%s" % m, "/admin%%2f%s" % m,
+                     "/admin%%5C%s" % m)
+        for target in judged_by_admin + ambiguous:
             with self.subTest(target=target):
                 r = raw_exchange(self.server.edge_url, ("GET %s HTTP/1.1\r\nHost: %s\r\nAccept: application/json\r\n"
                                                         "\r\n" % (target, host)).encode())
-                self.assertRefused(r, 403, "no_credentials", target)
+                if target in ambiguous:
+                    self.assertRefused(r, 400, "ambiguous_path", target)
+                else:
+                    self.assertRefused(r, 403, "no_credentials", target)
                 self.assertEqual([x for x in self.origin.requests if m in x.path], [])
-        # With the token, the origin gets the target as it was sent (only matching normalizes).
+        # With the token, the origin gets the canonical target the decision was made on.
         target = "/public/../admin/%s" % m
         r = raw_exchange(self.server.edge_url, ("GET %s HTTP/1.1\r\nHost: %s\r\nCF-Access-Client-Id: %s\r\n"
                                                 "CF-Access-Client-Secret: %s\r\n\r\n" % (
                                                     target, host, self.tok["client_id"],
                                                     self.tok["client_secret"])).encode())
         self.assertEqual(r.status, 200, r)
-        self.assertEqual([x.path for x in self.origin.requests if m in x.path], [target])
+        self.assertEqual([x.path for x in self.origin.requests if m in x.path], ["/admin/%s" % m])
         # The public app still serves what is really outside /admin.
-        for target in ("/admin-not/%s" % m, "/admin/../public/%s" % m, "/%%2e/public/%s" % m):
+        for target in ("/admin-not/%s" % m, "/admin/../public/%s" % m, "/./public/%s" % m):
             r = raw_exchange(self.server.edge_url, ("GET %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (target, host)).encode())
             self.assertEqual(r.status, 200, (target, r))
 

@@ -99,6 +99,29 @@ auto write_all(Stream& s, Deadline& deadline, const Buffers& buffers, Deadline::
   return async_write_all(s, deadline, buffers, timeout, kAsTuple);
 }
 
+// True when reading a body failed on its framing (a bad chunk size or line ending,
+// an overflowing size), not on the connection: the client gets a 400, not a close.
+inline bool is_body_framing_error(const boost::system::error_code& ec) {
+  namespace bhttp = boost::beast::http;
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message && ec != bhttp::error::need_more &&
+         ec != bhttp::error::need_buffer && ec != bhttp::error::body_limit;
+}
+
+// Bytes the parser left unconsumed with need_more in a chunked body are a partial
+// chunk-size line or trailer. Beast waits for their CRLF; a bare LF among them, or a
+// line longer than any honest one, will never become valid (RFC 9112 §7.1), so they
+// are refused now instead of waiting for the client's timeout.
+inline bool is_stuck_chunk_line(const boost::beast::flat_buffer& buffer) {
+  constexpr std::size_t kMaxChunkLine = 4096;
+  const auto* p = static_cast<const char*>(buffer.data().data());
+  const std::size_t n = buffer.size();
+  if (n > kMaxChunkLine) return true;
+  for (std::size_t i = 0; i < n; ++i)
+    if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r')) return true;
+  return false;
+}
+
 // True for the ways a peer ends a connection: EOF, or (TLS) a close without close_notify.
 inline bool is_eof(const boost::system::error_code& ec) {
   return ec == boost::asio::error::eof || ec == boost::asio::ssl::error::stream_truncated;
@@ -165,6 +188,8 @@ auto async_read_body_some(Stream& s, Deadline& deadline, boost::beast::flat_buff
           buffer.consume(parser.put(buffer.data(), pec));
           if (pec == bhttp::error::need_buffer) return finish({});  // `out` is full
           if (pec && pec != bhttp::error::need_more) return finish(pec);
+          if (pec == bhttp::error::need_more && parser.chunked() && is_stuck_chunk_line(buffer))
+            return finish(bhttp::error::bad_chunk);
         }
         if (parser.is_done() || body.size != cap) return finish({});  // do not wait when we have some
         reading = true;

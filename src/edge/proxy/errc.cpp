@@ -42,6 +42,8 @@ constexpr std::array kTable{
     Entry{proxy_errc::unsupported_target, 400, "unsupported_target",
           "the request target must be a path (origin-form), or an absolute URL naming the Host"},
     Entry{proxy_errc::body_too_large, 413, "body_too_large", "the request body is larger than the limit"},
+    Entry{proxy_errc::malformed_body, 400, "malformed_body",
+          "the request body's chunked framing is invalid (chunk size, overflow or line ending)"},
     Entry{proxy_errc::origin_unreachable, 502, "origin_unreachable", "the origin could not be reached"},
     Entry{proxy_errc::origin_connect_timeout, 504, "origin_timeout", "connecting to the origin timed out"},
     Entry{proxy_errc::origin_tls, 502, "origin_tls", "the TLS handshake with the origin failed"},

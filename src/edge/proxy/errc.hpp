@@ -30,6 +30,7 @@ enum class proxy_errc {
   duplicate_host,
   unsupported_target,            // authority-form, asterisk-form, absolute-form for another host
   body_too_large,                // 413: over the configured body limit
+  malformed_body,                // invalid chunked framing (size, overflow, bare LF)
   // The origin failed.
   origin_unreachable,            // DNS failure, connection refused, no route
   origin_connect_timeout,        // 504

@@ -61,7 +61,7 @@ asio::awaitable<ForwardOutcome> Forwarder::run(ClientConnection& client, Request
   websocket_ = is_websocket_upgrade(req, tokens);
 
   RequestHeadParams p;
-  p.target = head.target;
+  p.target = forward.target.empty() ? head.target : std::string_view(forward.target);
   p.peer_ip = client.peer_ip;
   p.tls = head.tls;
   p.websocket = websocket_;
@@ -121,8 +121,12 @@ asio::awaitable<void> Forwarder::upload(ClientConnection& client, RequestParser&
                                            env_.options.client_timeout);
     if (x_.aborted) co_return;
     if (ec) {
+      // The origin already has the head: its connection is closed (never pooled
+      // half-used) and, if no response went out yet, the client gets the 400/413.
       if (ec == bhttp::error::body_limit)
         x_.failure = proxy_errc::body_too_large;
+      else if (is_body_framing_error(ec))
+        x_.failure = proxy_errc::malformed_body;
       else
         x_.client_failed = true;
       abort_download();

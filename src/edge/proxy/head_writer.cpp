@@ -1,5 +1,7 @@
 #include "edge/proxy/head_writer.hpp"
 
+#include "edge/proxy/identity_headers.hpp"
+
 #include <boost/beast/http/status.hpp>
 
 #include <charconv>
@@ -43,11 +45,6 @@ bool in_list(std::string_view name, const std::vector<std::string>& names) {
   return false;
 }
 
-// X-Forwarded-* are not in Beast's field table: compare only unknown names.
-bool is_forwarded_field(const bhttp::fields::value_type& f, std::string_view which) {
-  return f.name() == field::unknown && http::iequals(f.name_string(), which);
-}
-
 }  // namespace
 
 void write_request_head(std::string& out, const bhttp::request_header<>& in, const ConnectionTokens& tokens,
@@ -72,22 +69,20 @@ void write_request_head(std::string& out, const bhttp::request_header<>& in, con
   }
 
   const auto& strip = forward.strip_request_headers;
-  auto keep = [&](const bhttp::fields::value_type& f) {
-    return !drop_hop_by_hop(f, tokens) && (strip.empty() || !in_list(f.name_string(), strip));
-  };
   for (const auto& f : in) {
     const auto name = f.name();
-    if (name == field::host || name == field::content_length || !keep(f)) continue;
-    if (is_forwarded_field(f, "X-Forwarded-For") || is_forwarded_field(f, "X-Forwarded-Proto") ||
-        is_forwarded_field(f, "X-Forwarded-Host"))
+    if (name == field::host || name == field::content_length || drop_hop_by_hop(f, tokens) ||
+        is_client_identity_header(f))
       continue;
+    if (!strip.empty() && in_list(f.name_string(), strip)) continue;
     append_field(out, f.name_string(), f.value());
   }
 
+  // The edge's own view of the client (the Gate's, from trusted proxies, or the peer).
   out.append("X-Forwarded-For: ");
-  for (const auto& f : in)
-    if (is_forwarded_field(f, "X-Forwarded-For") && keep(f) && !f.value().empty()) out.append(f.value()).append(", ");
+  if (!forward.forwarded_for.empty()) out.append(forward.forwarded_for).append(", ");
   out.append(p.peer_ip).append("\r\n");
+  append_field(out, "CF-Connecting-IP", forward.client_ip.empty() ? p.peer_ip : std::string_view(forward.client_ip));
   append_field(out, "X-Forwarded-Proto", p.tls ? "https" : "http");
   if (!host.empty()) append_field(out, "X-Forwarded-Host", host);
 

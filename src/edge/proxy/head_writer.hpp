@@ -31,8 +31,11 @@ struct RequestHeadParams {
 //   without Host (HTTP/1.0) gets the origin's host:port.
 // - hop-by-hop fields and the fields named by Connection are dropped; framing is
 //   rewritten (Content-Length, or chunked for a chunked request).
-// - X-Forwarded-For: the client's values with the peer appended (as nginx's
-//   $proxy_add_x_forwarded_for); X-Forwarded-Proto and X-Forwarded-Host are replaced.
+// - client-supplied identity headers (identity_headers.hpp: Cf-*, X-Forwarded-*,
+//   Forwarded, X-Real-IP, True-Client-IP, X-Original-URL, ...) are dropped;
+// - X-Forwarded-For: forward.forwarded_for (what a trusted proxy told us) with the
+//   peer appended, else the peer alone; CF-Connecting-IP: forward.client_ip, else the
+//   peer; X-Forwarded-Proto and X-Forwarded-Host from this connection.
 // - forward.strip_request_headers are dropped, forward.add_request_headers appended.
 void write_request_head(std::string& out, const boost::beast::http::request_header<>& in,
                         const ConnectionTokens& tokens, const RequestHeadParams& p, const Forward& forward);

@@ -179,7 +179,8 @@ asio::awaitable<ForwardOutcome> Session::answer(const http::Response& r, const R
       while (!parser_->is_done() && total <= kDiscardLimit) {
         auto [ec, n] = co_await read_body_some(stream_, deadline_, buffer_, *parser_, lease.data(), lease.size(),
                                                env_.options.client_timeout);
-        if (ec) co_return ForwardOutcome::close;
+        if (ec && !is_body_framing_error(ec)) co_return ForwardOutcome::close;
+        if (ec) break;  // a malformed body: answer, then close (not in sync any more)
         total += n;
       }
     }

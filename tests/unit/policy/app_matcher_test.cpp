@@ -34,6 +34,24 @@ TEST(AppMatcher, LongestPathPrefixOnSegmentBoundaries) {
   EXPECT_EQ(m.match("app.example.com", "/api/admin/users"), 3u);
 }
 
+TEST(AppMatcher, PrefixesIgnoreCaseUnlessTheAppAsks) {
+  AppMatcher m;
+  m.add("h.test", 1);
+  m.add("h.test/admin", 2);
+  m.add("h.test/Docs", 3, /*case_sensitive=*/true);
+  EXPECT_EQ(m.match("h.test", "/ADMIN/secret"), 2u);
+  EXPECT_EQ(m.match("h.test", "/Admin"), 2u);
+  EXPECT_EQ(m.match("h.test", "/Docs/x"), 3u);
+  EXPECT_EQ(m.match("h.test", "/docs/x"), 1u);
+}
+
+TEST(AppMatcher, StoredPrefixesAreCanonicalised) {
+  AppMatcher m;
+  m.add("h.test", 1);
+  m.add("h.test/%61dmin/", 2);  // an older spelling: matched as /admin
+  EXPECT_EQ(m.match("h.test", "/admin/x"), 2u);
+}
+
 TEST(AppMatcher, PathOnlyAppDoesNotCoverTheRestOfTheHost) {
   AppMatcher m;
   m.add("app.example.com/api", 1);

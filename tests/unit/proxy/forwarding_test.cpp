@@ -153,7 +153,8 @@ TEST_F(Forwarding, StripsAndAddsTheGatesHeaders) {
   const auto seen = origin.requests();
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0].count("CF-Access-Client-Secret"), 0u);
-  EXPECT_EQ(seen[0].header("CF-Access-Client-Id"), "abc.access");
+  // Every client-sent Cf-* header is dropped; this TestGate adds no client id.
+  EXPECT_EQ(seen[0].count("CF-Access-Client-Id"), 0u);
   EXPECT_EQ(seen[0].header("Cf-Access-Jwt-Assertion"), "eyJhbGciOi.jwt");
   ASSERT_EQ(response_header_count(r, "Set-Cookie"), 3u);
   std::vector<std::string> cookies;
@@ -168,7 +169,9 @@ TEST_F(Forwarding, SetsXForwardedHeadersAndKeepsTheHost) {
   const auto seen = origin.requests();
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0].header("Host"), "app.test");
-  EXPECT_EQ(seen[0].header("X-Forwarded-For"), "198.51.100.9, 127.0.0.1");
+  // The client is not a trusted proxy: its X-Forwarded-For is dropped.
+  EXPECT_EQ(seen[0].header("X-Forwarded-For"), "127.0.0.1");
+  EXPECT_EQ(seen[0].header("CF-Connecting-IP"), "127.0.0.1");
   EXPECT_EQ(seen[0].header("X-Forwarded-Proto"), "http");
   EXPECT_EQ(seen[0].header("X-Forwarded-Host"), "app.test");
   EXPECT_EQ(seen[0].count("X-Forwarded-Host"), 1u);

@@ -122,5 +122,43 @@ TEST(BodyLimit, AChunkedBodyGoingOverTheLimitGets413) {
   server.stop();
 }
 
+// A chunked body whose framing breaks after the head went to the origin: the client
+// gets a 400 (nothing of a response was sent yet), and the origin connection, left
+// mid-request, is closed rather than pooled.
+class MalformedChunkedBody : public ::testing::TestWithParam<Case> {};
+
+TEST_P(MalformedChunkedBody, Is400AndTheOriginConnectionIsNotReused) {
+  TestOrigin origin;
+  TestGate gate{origin.url()};
+  EdgeServer server(gate, test_options());
+  server.start();
+  {
+    RawClient c(server.port());
+    c.send(GetParam().request);
+    const auto r = c.read_response();
+    EXPECT_EQ(r.result_int(), GetParam().status);
+    EXPECT_EQ(response_header(r, "X-Reason"), GetParam().slug);
+    EXPECT_EQ(response_header(r, "Connection"), "close");
+    EXPECT_TRUE(c.closed_by_peer());
+  }
+  // The next request gets a fresh origin connection: the half-used one was dropped.
+  RawClient next(server.port());
+  next.send("GET /next HTTP/1.1\r\nHost: app.test\r\n\r\n");
+  EXPECT_EQ(next.read_response().result_int(), 200);
+  EXPECT_EQ(origin.connections(), 2);
+  server.stop();
+}
+
+const std::string kChunkedHead = "POST /up HTTP/1.1\r\nHost: app.test\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    Body, MalformedChunkedBody,
+    ::testing::Values(Case{"BadSize", kChunkedHead + "zz\r\nhello\r\n0\r\n\r\n", 400, "malformed_body"},
+                      Case{"Overflow", kChunkedHead + "fffffffffffffffffffff\r\nhello\r\n0\r\n\r\n", 400,
+                           "malformed_body"},
+                      Case{"LfOnly", kChunkedHead + "5\nhello\n0\n\n", 400, "malformed_body"},
+                      Case{"NoCrlfAfterData", kChunkedHead + "5\r\nhelloXX0\r\n\r\n", 400, "malformed_body"}),
+    [](const ::testing::TestParamInfo<Case>& p) { return std::string(p.param.name); });
+
 }  // namespace
 }  // namespace gatehouse::edge::test

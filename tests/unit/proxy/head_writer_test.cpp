@@ -88,7 +88,7 @@ TEST(RequestHead, RewritesFraming) {
   EXPECT_EQ(out.find("Content-Length"), out.rfind("Content-Length"));
 }
 
-TEST(RequestHead, AppendsThePeerToXForwardedForAndReplacesProtoAndHost) {
+TEST(RequestHead, DropsTheClientsXForwardedForAndReplacesProtoAndHost) {
   RequestHeadParams p;
   p.tls = true;
   const auto out = request_head(request({{"Host", "a.test"},
@@ -97,12 +97,49 @@ TEST(RequestHead, AppendsThePeerToXForwardedForAndReplacesProtoAndHost) {
                                          {"X-Forwarded-Proto", "gopher"},
                                          {"X-Forwarded-Host", "evil.test"}}),
                                 forward_to("http://o"), p);
-  EXPECT_NE(out.find("X-Forwarded-For: 203.0.113.1, 203.0.113.2, 10.1.1.1, 192.0.2.7\r\n"), std::string::npos) << out;
+  // Not from a trusted proxy (the Gate gave no forwarded_for): the peer alone.
+  EXPECT_NE(out.find("X-Forwarded-For: 192.0.2.7\r\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("203.0.113"), std::string::npos) << out;
+  EXPECT_NE(out.find("CF-Connecting-IP: 192.0.2.7\r\n"), std::string::npos) << out;
   EXPECT_NE(out.find("X-Forwarded-Proto: https\r\n"), std::string::npos);
   EXPECT_NE(out.find("X-Forwarded-Host: a.test\r\n"), std::string::npos);
   EXPECT_EQ(out.find("gopher"), std::string::npos);
   EXPECT_EQ(out.find("evil.test"), std::string::npos);
   EXPECT_EQ(out.find("X-Forwarded-For"), out.rfind("X-Forwarded-For"));
+}
+
+TEST(RequestHead, SendsTheChainAndClientTheGateBelieved) {
+  auto f = forward_to("http://o");
+  f.forwarded_for = "203.0.113.5, 10.0.0.2";
+  f.client_ip = "203.0.113.5";
+  const auto out = request_head(request({{"Host", "a"}, {"X-Forwarded-For", "6.6.6.6, 203.0.113.5, 10.0.0.2"}}), f);
+  EXPECT_NE(out.find("X-Forwarded-For: 203.0.113.5, 10.0.0.2, 192.0.2.7\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("CF-Connecting-IP: 203.0.113.5\r\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("6.6.6.6"), std::string::npos) << out;
+}
+
+TEST(RequestHead, DropsEveryClientSuppliedIdentityHeader) {
+  const auto out = request_head(request({{"Host", "a"},
+                                         {"Cf-Access-Authenticated-User-Email", "ceo@example.com"},
+                                         {"CF-Connecting-IP", "1.1.1.1"},
+                                         {"cf-ipcountry", "ZQcountry"},
+                                         {"CF-Ray", "forged-ray"},
+                                         {"X-Real-IP", "2.2.2.2"},
+                                         {"True-Client-IP", "3.3.3.3"},
+                                         {"X-Client-IP", "4.4.4.4"},
+                                         {"Forwarded", "for=5.5.5.5"},
+                                         {"X-Forwarded-Port", "1"},
+                                         {"X-Original-URL", "/admin"},
+                                         {"X-Rewrite-URL", "/admin"},
+                                         {"X-Original-URI", "/admin"},
+                                         {"cf-access-token", "eyJ.client"},
+                                         {"X-Kept", "yes"}}),
+                                forward_to("http://o"));
+  for (const char* gone : {"ceo@example.com", "1.1.1.1", "ZQcountry", "forged-ray", "2.2.2.2", "3.3.3.3", "4.4.4.4",
+                           "5.5.5.5", "X-Forwarded-Port", "/admin", "eyJ.client"})
+    EXPECT_EQ(out.find(gone), std::string::npos) << gone << "\n" << out;
+  EXPECT_NE(out.find("X-Kept: yes\r\n"), std::string::npos);
+  EXPECT_EQ(out.find("CF-Connecting-IP"), out.rfind("CF-Connecting-IP"));
 }
 
 TEST(RequestHead, StripsAndAddsTheGatesHeaders) {
@@ -116,7 +153,8 @@ TEST(RequestHead, StripsAndAddsTheGatesHeaders) {
                                 f);
   EXPECT_EQ(out.find("s3cret"), std::string::npos);
   EXPECT_EQ(out.find("forged"), std::string::npos);
-  EXPECT_NE(out.find("CF-Access-Client-Id: id\r\n"), std::string::npos);
+  // A client's CF-Access-Client-Id is dropped too: the Gate adds the authenticated one.
+  EXPECT_EQ(out.find("CF-Access-Client-Id: id\r\n"), std::string::npos);
   EXPECT_NE(out.find("Cf-Access-Jwt-Assertion: eyJ.real\r\n"), std::string::npos);
 }
 

@@ -370,7 +370,12 @@ Verdict TestGate::decide(const RequestHead& head) {
   }
   Verdict v;
   if (respond) v.respond = respond(head);
-  if (!v.respond) v.forward = Forward{up, strip_request_headers, add_request_headers, add_response_headers};
+  if (!v.respond) {
+    v.forward.upstream = up;
+    v.forward.strip_request_headers = strip_request_headers;
+    v.forward.add_request_headers = add_request_headers;
+    v.forward.add_response_headers = add_response_headers;
+  }
   return v;
 }
 
