@@ -9,7 +9,9 @@ export CCACHE_NOHASHDIR := true
 ADMIN_LISTEN ?= 127.0.0.1:9000
 EDGE_LISTEN ?= 0.0.0.0:8080
 
-.PHONY: run test build build-server build-debug deps deps-build deps-bench bench bench-quick clean
+FUZZ_TIME ?= 300
+
+.PHONY: run test build build-server build-debug deps deps-build deps-bench deps-fuzz bench bench-quick fuzz clean
 
 deps-build:
 	@scripts/install-deps.sh --build
@@ -19,6 +21,9 @@ deps:
 
 deps-bench:
 	@scripts/install-deps.sh --bench
+
+deps-fuzz:
+	@scripts/install-deps.sh --fuzz
 
 build: deps-build
 	@cmake --preset release >/dev/null
@@ -55,6 +60,14 @@ bench-quick: deps-bench
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS) --target gatehouse micro_bench access_log_burst
 	@BENCH_QUICK=1 bench/run.sh
+
+# libFuzzer with clang-15 (ASan + UBSan): every tests/fuzz/ target for FUZZ_TIME seconds
+# each on a copy of its seeds in build/fuzz/corpus/; fails if one found a crash
+# (docs/fuzzing.md). `make test` replays the seeds without libFuzzer.
+fuzz: deps-fuzz
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	@FUZZ_TIME=$(FUZZ_TIME) scripts/fuzz.sh
 
 clean:
 	rm -rf build

@@ -6,13 +6,16 @@
 #   scripts/install-deps.sh          build + run + test dependencies
 #   scripts/install-deps.sh --build  build + run dependencies only
 #   scripts/install-deps.sh --bench  build + run + benchmark dependencies (make bench)
+#   scripts/install-deps.sh --fuzz   build dependencies + clang-15 for libFuzzer (make fuzz)
 set -euo pipefail
 
 want_tests=1
 want_bench=0
+want_fuzz=0
 case "${1:-}" in
   --build) want_tests=0 ;;
   --bench) want_tests=0; want_bench=1 ;;
+  --fuzz) want_tests=0; want_fuzz=1 ;;
 esac
 
 build_pkgs=(
@@ -34,10 +37,15 @@ test_pkgs=(
 bench_pkgs=(
   wrk nginx-light python3 libbenchmark-dev util-linux linux-perf valgrind
 )
+# make fuzz: clang-15 brings libclang-common-15-dev, which holds libFuzzer and the
+# sanitizer runtimes on Debian 12 (there is no separate libclang-rt-15-dev there);
+# llvm-15 for llvm-symbolizer, so that crash reports have file:line stacks.
+fuzz_pkgs=(clang-15 llvm-15)
 
 pkgs=("${build_pkgs[@]}")
 [ $want_tests = 1 ] && pkgs+=("${test_pkgs[@]}")
 [ $want_bench = 1 ] && pkgs+=("${bench_pkgs[@]}")
+[ $want_fuzz = 1 ] && pkgs+=("${fuzz_pkgs[@]}")
 # Node.js may come from Debian (nodejs + npm) or from a vendor package that
 # bundles npm and conflicts with Debian's npm: ask only for what is absent.
 if [ $want_tests = 1 ]; then

@@ -54,8 +54,13 @@ std::optional<Key16> parse_token_id_key(std::string_view s) {
   Key16 k;
   const char* p = s.data();
   std::uint8_t* o = k.data();
-  const bool ok = decode(p, o, 4) & decode(p + 9, o + 4, 2) & decode(p + 14, o + 6, 2) & decode(p + 19, o + 8, 2) &
-                  decode(p + 24, o + 10, 6);
+  // Every group is decoded, without short-circuit (as the '&' chain this replaces did;
+  // clang's -Wbitwise-instead-of-logical refuses '&' between bools).
+  bool ok = decode(p, o, 4);
+  ok &= decode(p + 9, o + 4, 2);
+  ok &= decode(p + 14, o + 6, 2);
+  ok &= decode(p + 19, o + 8, 2);
+  ok &= decode(p + 24, o + 10, 6);
   if (!ok) return std::nullopt;
   return k;
 }

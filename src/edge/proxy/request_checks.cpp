@@ -70,6 +70,24 @@ std::optional<proxy_errc> check_request_head(const bhttp::request_header<>& head
   return std::nullopt;
 }
 
+HeadStep read_head_step(bhttp::request_parser<bhttp::buffer_body>& parser, std::string_view buffer,
+                        std::string& taken) {
+  boost::system::error_code ec;
+  const std::size_t n = parser.put(boost::asio::buffer(buffer.data(), buffer.size()), ec);
+  if (!ec && parser.is_header_done()) {
+    std::string_view raw = buffer.substr(0, n);
+    if (!taken.empty()) {
+      taken.append(raw);
+      raw = taken;
+    }
+    return {n, true, check_request_head(parser.get(), raw)};
+  }
+  if (ec == bhttp::error::body_limit) return {n, true, proxy_errc::body_too_large};  // Content-Length over the limit
+  if (ec != bhttp::error::need_more) return {n, true, classify_parse_error(ec, parser.get())};
+  taken.append(buffer.substr(0, n));
+  return {n, false, std::nullopt};
+}
+
 std::optional<std::string_view> origin_form_target(std::string_view target, std::string_view host) {
   if (!target.empty() && target.front() == '/') return target;
   std::string_view rest;

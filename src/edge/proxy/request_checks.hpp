@@ -11,9 +11,13 @@
 // Transfer-Encoding on HTTP/1.0, and a missing or repeated Host.
 #include "edge/proxy/errc.hpp"
 
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
 
+#include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace gatehouse::edge {
@@ -27,6 +31,20 @@ proxy_errc classify_parse_error(const boost::system::error_code& ec,
 // Checks a complete head. `raw` is the header bytes as received (for obs-fold, which
 // the parser has already unfolded in the fields).
 std::optional<proxy_errc> check_request_head(const boost::beast::http::request_header<>& head, std::string_view raw);
+
+// One step of reading a request head (Session::read_head, tests/fuzz/request_head):
+// gives `parser` the whole unread `buffer` and, once the head is complete, checks it.
+// Beast consumes the request line and complete fields as they arrive, so a head that
+// spans reads is in more than the last put's bytes: `taken` keeps the earlier steps'
+// bytes (empty unless the head spans reads) so that the raw-byte checks (obs-fold)
+// see all of it. Start each head with an empty `taken`.
+struct HeadStep {
+  std::size_t consumed = 0;           // drop this much of `buffer`
+  bool finished = false;              // the head is complete, or refused
+  std::optional<proxy_errc> problem;  // set: refuse with this
+};
+HeadStep read_head_step(boost::beast::http::request_parser<boost::beast::http::buffer_body>& parser,
+                        std::string_view buffer, std::string& taken);
 
 // The origin-form target to forward: `target` itself when it starts with '/', the
 // path part of an absolute-form target whose authority equals `host` (RFC 9112 §3.2.2

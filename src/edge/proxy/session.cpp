@@ -98,6 +98,7 @@ asio::awaitable<Session::HeadResult> Session::read_head() {
     parser_->body_limit(boost::none);
   bool started = false;
   Deadline::clock::time_point head_deadline{};
+  std::string taken;  // head bytes of earlier reads (read_head_step)
   for (;;) {
     if (buffer_.size() != 0) {
       if (!started) {
@@ -106,25 +107,12 @@ asio::awaitable<Session::HeadResult> Session::read_head() {
         head_deadline = Deadline::clock::now() + o.head_timeout;
       }
       idle_ = false;
-      boost::system::error_code ec;
-      const auto n = parser_->put(buffer_.data(), ec);
-      if (!ec && parser_->is_header_done()) {
-        const std::string_view raw(static_cast<const char*>(buffer_.data().data()), n);
-        const auto problem = check_request_head(parser_->get(), raw);
-        buffer_.consume(n);
-        if (problem) {
-          refused_ = *problem;
-          co_return HeadResult::refused;
-        }
-        co_return HeadResult::ok;
-      }
-      buffer_.consume(n);
-      if (ec == bhttp::error::body_limit) {
-        refused_ = proxy_errc::body_too_large;  // Content-Length over the limit
-        co_return HeadResult::refused;
-      }
-      if (ec != bhttp::error::need_more) {
-        refused_ = classify_parse_error(ec, parser_->get());
+      const auto step = read_head_step(
+          *parser_, std::string_view(static_cast<const char*>(buffer_.data().data()), buffer_.size()), taken);
+      buffer_.consume(step.consumed);
+      if (step.finished) {
+        if (!step.problem) co_return HeadResult::ok;
+        refused_ = *step.problem;
         co_return HeadResult::refused;
       }
     }

@@ -18,8 +18,7 @@ using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT
 }
 
 Worker::Worker(Gate& gate, const EdgeOptions& options, ServerTls* server_tls, asio::ssl::context* client_tls)
-    : options_(options),
-      server_tls_(server_tls),
+    : server_tls_(server_tls),
       io_(1),
       pool_(io_.get_executor(), PoolOptions{options.pool_max_idle_per_origin, options.pool_max_idle_time}),
       env_{gate, options, pool_, buffers_, client_tls},

@@ -50,7 +50,6 @@ class Worker {
 
   // Members sessions refer to come first: they outlive the io_context, whose
   // destruction destroys any coroutine frame still pending (only after abandon()).
-  const EdgeOptions& options_;
   ServerTls* server_tls_;
   BufferPool buffers_;
   SessionList sessions_;

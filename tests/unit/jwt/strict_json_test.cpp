@@ -34,6 +34,13 @@ TEST(StrictJson, RejectsADuplicateSpelledWithEscapes) {
   EXPECT_EQ(parse_error(R"({"a":1,"\u0061":2})"), jwt_errc::duplicate_key);
 }
 
+// Boost.JSON would read these as +/-infinity, a value JSON cannot write back.
+TEST(StrictJson, RejectsNumbersBeyondTheRangeOfADouble) {
+  EXPECT_EQ(parse_error(R"({"exp":1e400})"), jwt_errc::bad_json);
+  EXPECT_EQ(parse_error(R"({"a":[-1e309]})"), jwt_errc::bad_json);
+  EXPECT_TRUE(parse_json_object_strict(R"({"exp":1e300,"tiny":1e-400})"));
+}
+
 TEST(StrictJson, AllowsTheSameNameInSiblingAndNestedObjects) {
   EXPECT_TRUE(parse_json_object_strict(R"({"x":{"x":1},"y":{"x":2},"z":[{"x":1},{"x":2}]})"));
 }

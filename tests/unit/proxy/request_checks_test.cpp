@@ -97,6 +97,24 @@ TEST(RequestChecks, RefusesObsFold) {
   EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a\r\nX: a\r\n\tb\r\n\r\n"), proxy_errc::obs_fold);
 }
 
+// Beast consumes the request line and complete fields as they arrive; the fold must
+// still be seen when it lies in an earlier read than the end of the head (found by
+// tests/fuzz/request_head).
+TEST(RequestChecks, RefusesObsFoldInAHeadSplitAcrossReads) {
+  const std::string head = "GET / HTTP/1.1\r\nHost: a\r\nX: a\r\n b\r\nY: c\r\n\r\n";
+  const auto split = head.find("Y:") + 2;
+  bhttp::request_parser<bhttp::buffer_body> p;
+  std::string buffer = head.substr(0, split), taken;
+  const HeadStep first = read_head_step(p, buffer, taken);
+  ASSERT_FALSE(first.finished);
+  ASSERT_GT(first.consumed, 0u);  // the fold is in the part consumed now
+  buffer.erase(0, first.consumed);
+  buffer += head.substr(split);
+  const HeadStep second = read_head_step(p, buffer, taken);
+  ASSERT_TRUE(second.finished);
+  EXPECT_EQ(second.problem, proxy_errc::obs_fold);
+}
+
 TEST(RequestChecks, RefusesWhitespaceBeforeTheFirstField) {
   EXPECT_EQ(verdict("GET / HTTP/1.1\r\n Host: a\r\n\r\n"), proxy_errc::invalid_header_name);
 }
