@@ -108,8 +108,10 @@ int run_serve(const ServeFlags& flags) {
     config = load_serve_config(flags);
     store = open_or_create(config.data_dir);
     edge_reads = open_existing(config.data_dir);
+    // Before the alert tables are opened: their migration encrypts the plain-text
+    // webhook secrets of an older data dir under this key.
     master.emplace(load_master_key(std::filesystem::path(config.data_dir) / "master.key", random));
-    alerting = server::AlertingRuntime::open(*store, clock, random, config.smtp, config.alerts);
+    alerting = server::AlertingRuntime::open(*store, *master, clock, random, config.smtp, config.alerts);
     access_log_store = must(SqliteAccessLogStore::open(*store), "opening the access log");
   } catch (const std::exception& e) {
     std::cerr << "gatehouse: " << e.what() << "\n";

@@ -12,7 +12,7 @@ namespace gatehouse {
 namespace {
 
 constexpr std::string_view kPrefix = "v1:";
-constexpr std::string_view kAadLabel = "gatehouse.signing-key.v1";
+constexpr std::string_view kSigningKeyPurpose = "gatehouse.signing-key.v1";
 constexpr std::size_t kNonceSize = 12;
 constexpr std::size_t kTagSize = 16;
 constexpr std::size_t kMaxPlaintext = 1 << 20;  // a PEM key is a few KiB
@@ -20,8 +20,8 @@ constexpr std::size_t kMaxPlaintext = 1 << 20;  // a PEM key is a few KiB
 auto* u8(char* p) { return reinterpret_cast<unsigned char*>(p); }
 auto* u8(const char* p) { return reinterpret_cast<const unsigned char*>(p); }
 
-std::string associated_data(std::string_view context) {
-  std::string aad(kAadLabel);
+std::string associated_data(std::string_view purpose, std::string_view context) {
+  std::string aad(purpose);
   aad.push_back('\0');
   aad.append(context);
   return aad;
@@ -33,8 +33,17 @@ MasterKey::~MasterKey() { OPENSSL_cleanse(bytes_.data(), bytes_.size()); }
 
 JwtResult<std::string> encrypt_private_key(std::string_view plaintext, const MasterKey& key, Random& random,
                                            std::string_view context) {
+  return seal_with_master_key(plaintext, key, random, kSigningKeyPurpose, context);
+}
+
+JwtResult<std::string> decrypt_private_key(std::string_view blob, const MasterKey& key, std::string_view context) {
+  return open_with_master_key(blob, key, kSigningKeyPurpose, context);
+}
+
+JwtResult<std::string> seal_with_master_key(std::string_view plaintext, const MasterKey& key, Random& random,
+                                            std::string_view purpose, std::string_view context) {
   if (plaintext.size() > kMaxPlaintext) return jwt_errc::bad_argument;
-  const std::string aad = associated_data(context);
+  const std::string aad = associated_data(purpose, context);
   std::string raw(kNonceSize + plaintext.size() + kTagSize, '\0');
   random.fill(std::span(reinterpret_cast<std::uint8_t*>(raw.data()), kNonceSize));
 
@@ -58,13 +67,14 @@ JwtResult<std::string> encrypt_private_key(std::string_view plaintext, const Mas
   return std::string(kPrefix) + base64url_encode(raw);
 }
 
-JwtResult<std::string> decrypt_private_key(std::string_view blob, const MasterKey& key, std::string_view context) {
+JwtResult<std::string> open_with_master_key(std::string_view blob, const MasterKey& key, std::string_view purpose,
+                                            std::string_view context) {
   if (!blob.starts_with(kPrefix)) return jwt_errc::key_blob_malformed;
   auto raw = base64url_decode(blob.substr(kPrefix.size()));
   if (!raw || raw->size() < kNonceSize + kTagSize || raw->size() > kNonceSize + kMaxPlaintext + kTagSize) {
     return jwt_errc::key_blob_malformed;
   }
-  const std::string aad = associated_data(context);
+  const std::string aad = associated_data(purpose, context);
   const std::size_t text_size = raw->size() - kNonceSize - kTagSize;
   std::string plaintext(text_size, '\0');
   std::string tag = raw->substr(kNonceSize + text_size);  // SET_TAG wants a mutable pointer

@@ -17,8 +17,14 @@ constexpr auto kMinSleep = std::chrono::milliseconds(5);
 }  // namespace
 
 AlertWorker::AlertWorker(Store& store, AlertStore& alerts, AlertTransport& transport, Clock& clock, Random& random,
-                         AlertSettings settings)
-    : store_(store), alerts_(alerts), transport_(transport), clock_(clock), random_(random), settings_(settings) {}
+                         AlertSettings settings, const MasterKey& master)
+    : store_(store),
+      alerts_(alerts),
+      transport_(transport),
+      clock_(clock),
+      random_(random),
+      settings_(settings),
+      master_(master) {}
 
 void AlertWorker::start() {
   if (auto released = alerts_.release_claims(); !released)
@@ -60,7 +66,7 @@ void AlertWorker::scan() {
 }
 
 bool AlertWorker::deliver() {
-  auto sent = deliver_due(alerts_, transport_, clock_, settings_);
+  auto sent = deliver_due(alerts_, transport_, clock_, settings_, master_);
   if (!sent) {
     std::cerr << "gatehouse: alerts: delivery failed: " << sent.error().message << std::endl;
     return false;

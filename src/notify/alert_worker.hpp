@@ -5,6 +5,7 @@
 // admin or edge threads; libcurl calls are bounded by the settings' timeouts.
 #include "core/random.hpp"
 #include "core/time.hpp"
+#include "jwt/key_encryption.hpp"
 #include "notify/settings.hpp"
 #include "notify/transport.hpp"
 #include "store/alert_store.hpp"
@@ -18,8 +19,9 @@ namespace gatehouse::notify {
 
 class AlertWorker {
  public:
+  // `master` opens the webhook secrets (notify/delivery.hpp); it must outlive the worker.
   AlertWorker(Store& store, AlertStore& alerts, AlertTransport& transport, Clock& clock, Random& random,
-              AlertSettings settings);
+              AlertSettings settings, const MasterKey& master);
   ~AlertWorker() { stop(); }
   AlertWorker(const AlertWorker&) = delete;
   AlertWorker& operator=(const AlertWorker&) = delete;
@@ -44,6 +46,7 @@ class AlertWorker {
   Clock& clock_;
   Random& random_;
   AlertSettings settings_;
+  const MasterKey& master_;
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;

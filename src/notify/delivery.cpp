@@ -1,8 +1,10 @@
 #include "notify/delivery.hpp"
 
 #include "notify/alert_email.hpp"
+#include "service/webhook_secret.hpp"
 
 #include <boost/json/parse.hpp>
+#include <openssl/crypto.h>
 
 namespace gatehouse::notify {
 
@@ -21,7 +23,8 @@ struct Attempt {
   std::string error;
 };
 
-Attempt send_one(AlertStore& alerts, AlertTransport& transport, const OutboxMessage& m, Time now) {
+Attempt send_one(AlertStore& alerts, AlertTransport& transport, const OutboxMessage& m, Time now,
+                 const MasterKey& master) {
   boost::system::error_code ec;
   const json::value payload = json::parse(m.payload, ec);
   if (ec || !payload.is_object()) return {Outcome::give_up, "the stored payload is not a JSON object"};
@@ -36,7 +39,10 @@ Attempt send_one(AlertStore& alerts, AlertTransport& transport, const OutboxMess
   auto hook = alerts.find_webhook(m.account_id, m.address);
   if (!hook) return {Outcome::retry, hook.error().message};
   if (!*hook) return {Outcome::give_up, "the webhook destination was deleted"};
-  auto sent = transport.post_webhook((*hook)->url, (*hook)->secret, m.payload);
+  auto secret = open_webhook_secret(**hook, master);
+  if (!secret) return {Outcome::retry, secret.error().message};
+  auto sent = transport.post_webhook((*hook)->url, *secret, m.payload);
+  OPENSSL_cleanse(secret->data(), secret->size());
   if (!sent) return {Outcome::retry, sent.error().message};
   return {Outcome::delivered, ""};
 }
@@ -50,7 +56,7 @@ std::chrono::milliseconds retry_delay(int attempts, const AlertSettings& setting
 }
 
 Result<DeliveryResult> deliver_due(AlertStore& alerts, AlertTransport& transport, Clock& clock,
-                                   const AlertSettings& settings) {
+                                   const AlertSettings& settings, const MasterKey& master) {
   DeliveryResult result;
   for (;;) {
     const Time now = clock.now();
@@ -60,7 +66,7 @@ Result<DeliveryResult> deliver_due(AlertStore& alerts, AlertTransport& transport
     if (!batch) return batch.error();
     if (batch->empty()) return result;
     for (const auto& m : *batch) {
-      const Attempt a = send_one(alerts, transport, m, clock.now());
+      const Attempt a = send_one(alerts, transport, m, clock.now(), master);
       const Time done = clock.now();
       Result<void> marked;
       if (a.outcome == Outcome::delivered) {

@@ -10,7 +10,13 @@
 // accepted a message and before mark_delivered committed: at the next start the
 // claim is released and the message is sent again (at-least-once; the email keeps
 // its Message-ID, so a receiving system can recognise the repeat).
+//
+// A webhook's secret is opened with the master key just before it is sent, and wiped
+// after. One that does not open (service/webhook_secret.hpp) fails that delivery
+// attempt with an error naming the destination; the message is retried, so starting
+// with the right master key or setting the secret again lets it through.
 #include "core/time.hpp"
+#include "jwt/key_encryption.hpp"
 #include "notify/settings.hpp"
 #include "notify/transport.hpp"
 #include "store/alert_store.hpp"
@@ -29,6 +35,6 @@ std::chrono::milliseconds retry_delay(int attempts, const AlertSettings& setting
 
 // Delivers every message due now, in batches, until none is due.
 Result<DeliveryResult> deliver_due(AlertStore& alerts, AlertTransport& transport, Clock& clock,
-                                   const AlertSettings& settings);
+                                   const AlertSettings& settings, const MasterKey& master);
 
 }  // namespace gatehouse::notify

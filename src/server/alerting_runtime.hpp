@@ -13,8 +13,11 @@ namespace gatehouse::server {
 
 class AlertingRuntime {
  public:
-  static std::unique_ptr<AlertingRuntime> open(SqliteStore& store, Clock& clock, Random& random,
-                                               const notify::SmtpSettings& smtp, const notify::AlertSettings& settings);
+  // `master` seals the plain-text webhook secrets of an older database (its migration
+  // runs here) and opens them for delivery; it must outlive the runtime.
+  static std::unique_ptr<AlertingRuntime> open(SqliteStore& store, const MasterKey& master, Clock& clock,
+                                               Random& random, const notify::SmtpSettings& smtp,
+                                               const notify::AlertSettings& settings);
 
   // For Services::alerting: changes wake the worker.
   Alerting& alerting() { return alerting_; }
@@ -27,8 +30,8 @@ class AlertingRuntime {
   }
 
  private:
-  AlertingRuntime(SqliteStore& store, std::unique_ptr<SqliteAlertStore> alerts, Clock& clock, Random& random,
-                  const notify::SmtpSettings& smtp, const notify::AlertSettings& settings);
+  AlertingRuntime(SqliteStore& store, std::unique_ptr<SqliteAlertStore> alerts, const MasterKey& master, Clock& clock,
+                  Random& random, const notify::SmtpSettings& smtp, const notify::AlertSettings& settings);
 
   std::unique_ptr<SqliteAlertStore> store_;
   notify::SmtpSettings smtp_;

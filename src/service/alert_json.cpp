@@ -42,7 +42,7 @@ json::object to_json(const WebhookDestination& w) {
                       {"name", w.name},
                       {"url", w.url},
                       {"type", "generic"},
-                      {"secret_set", !w.secret.empty()},
+                      {"secret_set", !w.secret_sealed.empty()},
                       {"created_at", format_rfc3339(w.created_at)},
                       {"updated_at", format_rfc3339(w.updated_at)},
                       {"last_success", json_time(w.last_success)},

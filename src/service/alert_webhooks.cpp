@@ -1,11 +1,15 @@
 // Webhook destinations (compat.md §1.5): validation, audited changes, send-test.
-// The secret is stored as given (it must be sent) and kept out of every reply and
-// audit event.
+// The secret is sealed under the master key before it is stored
+// (service/webhook_secret.hpp) and kept out of every reply and audit event.
+#include "crypto/crypto.hpp"
 #include "service/access_audit.hpp"
 #include "service/alert_json.hpp"
 #include "service/alert_payload.hpp"
 #include "service/alert_support.hpp"
 #include "service/json_views.hpp"
+#include "service/webhook_secret.hpp"
+
+#include <openssl/crypto.h>
 
 #include <boost/url/parse.hpp>
 
@@ -39,12 +43,32 @@ Result<WebhookDestination> build(const WebhookInput& in, const WebhookDestinatio
   } else if (!base) {
     return bad_request("missing_field", "url is required (an http:// or https:// URL)");
   }
-  if (in.secret) {
-    auto v = validate_webhook_secret(*in.secret, "secret");
-    if (!v) return v.error();
-    w.secret = std::move(*v);
-  }
+  if (in.secret)
+    if (auto v = validate_webhook_secret(*in.secret, "secret"); !v) return v.error();
   return w;
+}
+
+// Seals the given secret into `w` (whose id and account are set). Giving the secret a
+// destination already has keeps its blob, so such an update changes nothing; one
+// whose stored secret no longer opens is simply replaced (that is how it is repaired).
+Result<void> apply_secret(Services& s, WebhookDestination& w, const std::optional<std::string>& secret,
+                          const WebhookDestination* before) {
+  if (!secret) return {};
+  if (s.master_key == nullptr)
+    return internal_error("no_master_key", "this process has no master key to encrypt webhook secrets with");
+  if (before && !before->secret_sealed.empty()) {
+    auto old = open_webhook_secret(*before, *s.master_key);
+    const bool same = old && constant_time_equal(*old, *secret);
+    if (old) OPENSSL_cleanse(old->data(), old->size());
+    if (same) {
+      w.secret_sealed = before->secret_sealed;
+      return {};
+    }
+  }
+  auto sealed = seal_webhook_secret(*secret, *s.master_key, s.random, w.account_id, w.id);
+  if (!sealed) return sealed.error();
+  w.secret_sealed = std::move(*sealed);
+  return {};
 }
 
 }  // namespace
@@ -90,6 +114,7 @@ Result<WebhookDestination> create_webhook(Services& s, const Actor& actor, std::
   if (!w) return w.error();
   w->id = new_uuid(s.random);
   w->account_id = std::string(account_id);
+  if (auto r = apply_secret(s, *w, in.secret, nullptr); !r) return r.error();
   w->created_at = w->updated_at = s.clock.now();
   auto event = audit_event(s, actor, account_id, "alert_webhook.create", "alerting.webhook", w->id, w->name, "",
                            serialize(to_json(*w)));
@@ -118,11 +143,12 @@ Result<WebhookDestination> update_webhook(Services& s, const Actor& actor, std::
     if (!before) return before.error();
     auto after = build(in, &*before);
     if (!after) return after.error();
+    if (auto r = apply_secret(s, *after, in.secret, &*before); !r) return r.error();
     if (*after == *before) return after;
     after->updated_at = next_updated_at(s.clock.now(), before->updated_at);
     json::object after_json = to_json(*after);
     // The secret itself never enters the audit trail; that it changed does.
-    if (after->secret != before->secret) after_json["secret_changed"] = true;
+    if (after->secret_sealed != before->secret_sealed) after_json["secret_changed"] = true;
     auto event = audit_event(s, actor, account_id, "alert_webhook.update", "alerting.webhook", after->id, after->name,
                              serialize(to_json(*before)), serialize(after_json));
     auto stored = s.alerting->store.update_webhook(*after, before->updated_at, event);

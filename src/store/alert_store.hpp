@@ -43,9 +43,10 @@ struct WebhookDestination {
   std::string account_id;
   std::string name;
   std::string url;
-  // Sent as `cf-webhook-auth`, so it is stored as given; the API never returns it
-  // and audit events never contain it.
-  std::string secret;
+  // The secret sent as `cf-webhook-auth`, sealed under the master key
+  // (service/webhook_secret.hpp): the store never holds it in plain text. "" = no
+  // secret. The API never returns it and audit events never contain it.
+  std::string secret_sealed;
   Time created_at{};
   Time updated_at{};
   std::optional<Time> last_success;  // of a delivery to it
@@ -131,7 +132,7 @@ class AlertStore {
 
   // ---- webhook destinations (listed by creation, then id)
   virtual Result<void> insert_webhook(const WebhookDestination& w, const AuditEvent& event) = 0;
-  // Name, url, secret and updated_at, if updated_at is still `expected_updated_at`.
+  // Name, url, secret_sealed and updated_at, if updated_at is still `expected_updated_at`.
   virtual Result<bool> update_webhook(const WebhookDestination& w, Time expected_updated_at,
                                       const AuditEvent& event) = 0;
   // A webhook that a policy still names is not deleted: 409 "webhook_in_use" naming

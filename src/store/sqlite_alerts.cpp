@@ -30,7 +30,7 @@ constexpr const char* kPolicyColumns =
     "id, account_id, name, description, enabled, alert_type, token_filter, created_at, updated_at";
 
 constexpr const char* kWebhookColumns =
-    "id, account_id, name, url, secret, created_at, updated_at, last_success, last_failure";
+    "id, account_id, name, url, secret_sealed, created_at, updated_at, last_success, last_failure";
 
 // Steps a SELECT of kPolicyColumns to the end, then loads each policy's targets.
 Result<std::vector<AlertPolicy>> read_policies(sqlite3* db, Statement& s) {
@@ -88,7 +88,7 @@ WebhookDestination read_webhook(const Statement& s) {
   w.account_id = s.text(1);
   w.name = s.text(2);
   w.url = s.text(3);
-  w.secret = s.text(4);
+  w.secret_sealed = s.text(4);
   w.created_at = s.time(5);
   w.updated_at = s.time(6);
   w.last_success = s.opt_time(7);
@@ -111,11 +111,58 @@ Result<std::vector<AlertPolicyRef>> webhook_users(sqlite3* db, std::string_view 
 
 std::int64_t offset(PageRequest page) { return static_cast<std::int64_t>(page.page - 1) * page.per_page; }
 
+// Migration step kSealWebhookSecretsStep: every secret in the (just renamed) column is
+// still plain text; seal each in place. Runs inside the step's transaction.
+Result<void> seal_plain_secrets(sqlite3* db, const WebhookSecretSealer& seal, bool& sealed_any) {
+  struct Plain {
+    std::string account_id, id, secret;
+  };
+  std::vector<Plain> rows;
+  Statement s(db, "SELECT account_id, id, secret_sealed FROM alert_webhooks WHERE secret_sealed <> ''");
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) rows.push_back({s.text(0), s.text(1), s.text(2)});
+  if (rc != SQLITE_DONE) return db_error(db, "read webhook secrets to encrypt");
+  if (rows.empty()) return {};
+  if (!seal)
+    return internal_error("no_master_key", "the database holds " + std::to_string(rows.size()) +
+                                               " plain-text webhook secret(s) to encrypt, and no master key was "
+                                               "given to encrypt them");
+  // secure_delete zeroes the space the plain values leave behind, so they do not live
+  // on in free space of the file's pages.
+  if (auto r = sqlite::exec(db, "PRAGMA secure_delete = ON", "encrypt webhook secrets"); !r) return r.error();
+  Statement u(db, "UPDATE alert_webhooks SET secret_sealed = ? WHERE id = ?");
+  Result<void> out;
+  for (const auto& row : rows) {
+    auto sealed = seal(row.account_id, row.id, row.secret);
+    if (!sealed) {
+      out = sealed.error();
+      break;
+    }
+    u.reset();
+    u.bind(1, *sealed).bind(2, row.id);
+    if (u.step() != SQLITE_DONE) {
+      out = db_error(db, "store an encrypted webhook secret");
+      break;
+    }
+  }
+  (void)sqlite::exec(db, "PRAGMA secure_delete = OFF", "encrypt webhook secrets");
+  sealed_any = out.has_value();
+  return out;
+}
+
 }  // namespace
 
-Result<std::unique_ptr<SqliteAlertStore>> SqliteAlertStore::open(SqliteStore& core) {
+Result<std::unique_ptr<SqliteAlertStore>> SqliteAlertStore::open(SqliteStore& core, const WebhookSecretSealer& seal) {
   std::lock_guard lock(core.mutex());
-  if (auto r = migrate_component(core.handle(), "alerts", sqlite::kAlertMigrations); !r) return r.error();
+  bool sealed_any = false;
+  auto hook = [&](sqlite3* db, int version) -> Result<void> {
+    if (version == sqlite::kSealWebhookSecretsStep) return seal_plain_secrets(db, seal, sealed_any);
+    return {};
+  };
+  if (auto r = migrate_component(core.handle(), "alerts", sqlite::kAlertMigrations, hook); !r) return r.error();
+  // The WAL still holds the pages with the plain values until it is checkpointed and
+  // truncated. Best effort: a reader in another process may keep it a little longer.
+  if (sealed_any) (void)sqlite::exec(core.handle(), "PRAGMA wal_checkpoint(TRUNCATE)", "checkpoint");
   return std::unique_ptr<SqliteAlertStore>(new SqliteAlertStore(core));
 }
 
@@ -209,7 +256,7 @@ Result<void> SqliteAlertStore::insert_webhook(const WebhookDestination& w, const
   sqlite3* db = core_.handle();
   auto r = in_transaction(core_.group_commit(), event, [&]() -> Result<bool> {
     Statement s(db, std::string("INSERT INTO alert_webhooks (") + kWebhookColumns + ") VALUES (?,?,?,?,?,?,?,?,?)");
-    s.bind(1, w.id).bind(2, w.account_id).bind(3, w.name).bind(4, w.url).bind(5, w.secret);
+    s.bind(1, w.id).bind(2, w.account_id).bind(3, w.name).bind(4, w.url).bind(5, w.secret_sealed);
     s.bind(6, w.created_at).bind(7, w.updated_at).bind(8, w.last_success).bind(9, w.last_failure);
     if (s.step() != SQLITE_DONE)
       return sqlite::write_error(db, "insert webhook", "webhook_exists", "a webhook destination with this id exists");
@@ -224,9 +271,9 @@ Result<bool> SqliteAlertStore::update_webhook(const WebhookDestination& w, Time 
   sqlite3* db = core_.handle();
   return in_transaction(core_.group_commit(), event, [&]() -> Result<bool> {
     Statement s(db,
-                "UPDATE alert_webhooks SET name = ?, url = ?, secret = ?, updated_at = ? "
+                "UPDATE alert_webhooks SET name = ?, url = ?, secret_sealed = ?, updated_at = ? "
                 "WHERE account_id = ? AND id = ? AND updated_at = ?");
-    s.bind(1, w.name).bind(2, w.url).bind(3, w.secret).bind(4, w.updated_at).bind(5, w.account_id).bind(6, w.id);
+    s.bind(1, w.name).bind(2, w.url).bind(3, w.secret_sealed).bind(4, w.updated_at).bind(5, w.account_id).bind(6, w.id);
     s.bind(7, expected_updated_at);
     if (s.step() != SQLITE_DONE) return db_error(db, "update webhook");
     return sqlite3_changes(db) > 0;

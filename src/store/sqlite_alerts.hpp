@@ -5,14 +5,22 @@
 #include "store/alert_store.hpp"
 #include "store/sqlite_store.hpp"
 
+#include <functional>
 #include <memory>
 
 namespace gatehouse {
 
+// Seals one plain-text webhook secret of an older database while it is migrated (the
+// store holds no key; serve passes service/webhook_secret.hpp's seal_webhook_secret).
+using WebhookSecretSealer = std::function<Result<std::string>(std::string_view account_id, std::string_view webhook_id,
+                                                              std::string_view plaintext)>;
+
 class SqliteAlertStore final : public AlertStore {
  public:
   // Migrates the alert tables of `core`'s database; `core` must outlive the result.
-  static Result<std::unique_ptr<SqliteAlertStore>> open(SqliteStore& core);
+  // `seal` is used only if a database from before sealed secrets holds some: without
+  // it, such a database is refused (and left unchanged).
+  static Result<std::unique_ptr<SqliteAlertStore>> open(SqliteStore& core, const WebhookSecretSealer& seal);
 
   Result<void> insert_alert_policy(const AlertPolicy& p, const AuditEvent& event) override;
   Result<bool> update_alert_policy(const AlertPolicy& p, Time expected_updated_at, const AuditEvent& event) override;

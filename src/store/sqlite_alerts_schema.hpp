@@ -10,7 +10,7 @@
 namespace gatehouse::sqlite {
 
 // Append only: a released step never changes (store/sqlite_component.hpp).
-inline constexpr std::array<std::string_view, 1> kAlertMigrations = {
+inline constexpr std::array<std::string_view, 2> kAlertMigrations = {
     R"sql(
 CREATE TABLE alert_policies (
   id           TEXT PRIMARY KEY,
@@ -77,7 +77,16 @@ CREATE TABLE alert_outbox (
 CREATE INDEX alert_outbox_due ON alert_outbox(status, next_attempt_at);
 CREATE INDEX alert_outbox_by_account ON alert_outbox(account_id, created_at);
 )sql",
+    // 2: webhook secrets are stored sealed under the master key (service/webhook_secret.hpp).
+    // The rows' plain-text secrets are sealed by this step's hook (kSealWebhookSecretsStep,
+    // sqlite_alerts.cpp) in the same transaction: a database is either all plain (step 1)
+    // or all sealed (step 2), never half.
+    R"sql(
+ALTER TABLE alert_webhooks RENAME COLUMN secret TO secret_sealed;
+)sql",
 };
+
+inline constexpr int kSealWebhookSecretsStep = 2;
 
 inline constexpr const char* kOutboxColumns =
     "id, account_id, policy_id, policy_name, alert_type, token_id, correlation_id, kind, address, payload, "

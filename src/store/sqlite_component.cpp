@@ -9,7 +9,8 @@ using sqlite::exec;
 using sqlite::Statement;
 using sqlite::Transaction;
 
-Result<void> migrate_component(sqlite3* db, std::string_view component, std::span<const std::string_view> steps) {
+Result<void> migrate_component(sqlite3* db, std::string_view component, std::span<const std::string_view> steps,
+                               const MigrationHook& after_step) {
   if (auto r = exec(db,
                     "CREATE TABLE IF NOT EXISTS component_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL)",
                     "create component_migrations");
@@ -37,6 +38,8 @@ Result<void> migrate_component(sqlite3* db, std::string_view component, std::spa
     if (*now >= v) continue;
     const std::string what = std::string(component) + " migration " + std::to_string(v);
     if (auto r = exec(db, std::string(steps[static_cast<std::size_t>(v - 1)]).c_str(), what); !r) return r.error();
+    if (after_step)
+      if (auto r = after_step(db, v); !r) return r.error();
     Statement s(db, "INSERT INTO component_migrations (component, version) VALUES (?, ?) "
                     "ON CONFLICT(component) DO UPDATE SET version = excluded.version");
     s.bind(1, component).bind(2, v);

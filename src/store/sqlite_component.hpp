@@ -7,6 +7,7 @@
 // around every use of the handle (SqliteStore::Lock), exactly as SqliteStore does.
 #include "core/error.hpp"
 
+#include <functional>
 #include <span>
 #include <string_view>
 
@@ -14,8 +15,14 @@ struct sqlite3;
 
 namespace gatehouse {
 
+// Runs after the SQL of step `version`, inside its transaction: the data conversions
+// SQL cannot express (say, encrypting a column). An error rolls the step back.
+using MigrationHook = std::function<Result<void>(sqlite3* db, int version)>;
+
 // Applies the steps of `component` that the database has not seen yet, each in its
-// own transaction. Refuses a database that has more steps than this build knows.
-Result<void> migrate_component(sqlite3* db, std::string_view component, std::span<const std::string_view> steps);
+// own transaction (with `after_step`, if given). Refuses a database that has more
+// steps than this build knows.
+Result<void> migrate_component(sqlite3* db, std::string_view component, std::span<const std::string_view> steps,
+                               const MigrationHook& after_step = {});
 
 }  // namespace gatehouse

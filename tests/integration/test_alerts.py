@@ -255,6 +255,72 @@ class WebhookAlerts(unittest.TestCase):
         self.assertEqual(len(self.hook.received()), 1)
 
 
+class WebhookSecretsAtRest(unittest.TestCase):
+    """Webhook secrets are stored sealed under the master key; a data dir from before
+    that (alerts component at step 1, a plain `secret` column) is upgraded on start."""
+
+    def setUp(self):
+        self.hook = WebhookReceiver().__enter__()
+        self.addCleanup(self.hook.__exit__)
+        self.server = AlertServer(env=alert_env("smtp://127.0.0.1:%d" % free_port()))
+        self.addCleanup(self.server.cleanup)
+        self.server.start()
+
+    def db_bytes(self):
+        out = b""
+        for name in ("gatehouse.db", "gatehouse.db-wal"):
+            path = os.path.join(self.server.data_dir, name)
+            if os.path.exists(path):
+                with open(path, "rb") as f:
+                    out += f.read()
+        return out
+
+    def test_an_old_data_dir_with_a_plain_secret_upgrades_and_still_signs(self):
+        import sqlite3
+        s = self.server
+        wid = s.ok("POST", s.alerting("/destinations/webhooks"),
+                   {"name": "old-hook", "url": self.hook.url, "secret": "upgrade-secret-42"})["id"]
+        s.stop()
+        self.assertNotIn(b"upgrade-secret-42", self.db_bytes())
+        # Put the data dir back into the state an older Gatehouse left it in.
+        db = sqlite3.connect(os.path.join(s.data_dir, "gatehouse.db"))
+        with db:
+            db.execute("ALTER TABLE alert_webhooks RENAME COLUMN secret_sealed TO secret")
+            db.execute("UPDATE alert_webhooks SET secret = 'upgrade-secret-42' WHERE id = ?", (wid,))
+            db.execute("UPDATE component_migrations SET version = 1 WHERE component = 'alerts'")
+        db.close()
+        self.assertIn(b"upgrade-secret-42", self.db_bytes())
+
+        s.restart()
+        w = s.ok("GET", s.alerting("/destinations/webhooks/" + wid))
+        self.assertTrue(w["secret_set"])
+        self.assertNotIn("upgrade-secret-42", s.output())
+        s.ok("POST", s.alerting("/destinations/webhooks/%s/test" % wid))
+        self.assertEqual(self.hook.wait_for(1)[0].headers.get("cf-webhook-auth"), "upgrade-secret-42")
+        s.stop()
+        self.assertNotIn(b"upgrade-secret-42", self.db_bytes())
+        db = sqlite3.connect(os.path.join(s.data_dir, "gatehouse.db"))
+        (stored,) = db.execute("SELECT secret_sealed FROM alert_webhooks WHERE id = ?", (wid,)).fetchone()
+        db.close()
+        self.assertTrue(stored.startswith("v1:"), stored)
+
+    def test_another_master_key_fails_the_delivery_with_a_clear_error_and_the_server_stays_up(self):
+        s = self.server
+        wid = s.ok("POST", s.alerting("/destinations/webhooks"),
+                   {"name": "hook", "url": self.hook.url, "secret": "keyed-secret"})["id"]
+        s.stop()
+        s.env = dict(s.env, GATEHOUSE_MASTER_KEY="ab" * 32)  # not the master.key it was sealed with
+        s.start()
+        s.ok("POST", s.alerting("/destinations/webhooks/%s/test" % wid))
+        h = poll(lambda: [x for x in s.history() if x["attempts"] >= 1 and x["last_error"]], "a failed attempt")[0]
+        self.assertIn("webhook destination %s does not decrypt" % wid, h["last_error"])
+        self.assertNotIn("keyed-secret", h["last_error"])
+        self.assertEqual(self.hook.received(), [])
+        # Setting the secret again (under the key in use) repairs it.
+        s.ok("PUT", s.alerting("/destinations/webhooks/" + wid), {"secret": "keyed-secret"})
+        self.assertEqual(self.hook.wait_for(1)[0].headers.get("cf-webhook-auth"), "keyed-secret")
+
+
 class AlertApi(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

@@ -1,8 +1,9 @@
 #pragma once
-// A fresh SQLite database with the alerts component, two accounts, a fake clock and
-// seeded ids; helpers to add service tokens, policies and webhooks.
+// A fresh SQLite database with the alerts component, two accounts, a fake clock,
+// seeded ids and a master key; helpers to add service tokens, policies and webhooks.
 #include "core/ids.hpp"
 #include "service/alerts.hpp"
+#include "service/webhook_secret.hpp"
 #include "store/sqlite_alerts.hpp"
 
 #include <gtest/gtest.h>
@@ -26,13 +27,14 @@ class AlertFixture : public ::testing::Test {
     auto s = SqliteStore::open((dir_ / "gatehouse.db").string());
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
-    auto a = SqliteAlertStore::open(*store_);
+    auto a = SqliteAlertStore::open(*store_, sealer());
     ASSERT_TRUE(a) << a.error().message;
     alerts_ = std::move(*a);
     for (const char* id : {"acct1", "acct2"}) ASSERT_TRUE(store_->create_account(Account{id, id, kNow}, event(id)));
     alerting_ = std::make_unique<Alerting>(Alerting{*alerts_, [this] { ++wakes_; }});
     services_ = std::make_unique<Services>(Services{*store_, clock_, random_});
     services_->alerting = alerting_.get();
+    services_->master_key = &master_;
   }
   void TearDown() override {
     services_.reset();
@@ -40,6 +42,20 @@ class AlertFixture : public ::testing::Test {
     store_.reset();
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
+  }
+
+  // What serve gives SqliteAlertStore::open: seals with master_.
+  WebhookSecretSealer sealer() {
+    return [this](std::string_view account, std::string_view id, std::string_view plain) {
+      return seal_webhook_secret(plain, master_, random_, account, id);
+    };
+  }
+
+  // The secret a stored destination would send.
+  std::string secret_of(const WebhookDestination& w) {
+    auto plain = open_webhook_secret(w, master_);
+    EXPECT_TRUE(plain) << plain.error().message;
+    return plain ? *plain : std::string();
   }
 
   AuditEvent event(const std::string& account, const std::string& action = "change") {
@@ -102,7 +118,7 @@ class AlertFixture : public ::testing::Test {
     w.account_id = account;
     w.name = name;
     w.url = "https://hooks.example.com/" + name;
-    w.secret = "s3cret-" + name;
+    w.secret_sealed = seal_webhook_secret("s3cret-" + name, master_, random_, account, w.id).value();
     w.created_at = w.updated_at = clock_.now();
     EXPECT_TRUE(alerts_->insert_webhook(w, event(account)));
     return w;
@@ -127,6 +143,7 @@ class AlertFixture : public ::testing::Test {
   std::filesystem::path dir_;
   FakeClock clock_{kNow};
   SeededRandom random_{42};
+  MasterKey master_{std::array<std::uint8_t, MasterKey::kSize>{7, 7, 7, 7, 7, 7, 7, 7, 1, 2, 3, 4}};
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<SqliteAlertStore> alerts_;
   std::unique_ptr<Alerting> alerting_;

@@ -104,7 +104,7 @@ TEST_F(Webhooks, RoundTripKeepsTheSecretForSending) {
   auto found = alerts_->find_webhook("acct1", w.id);
   ASSERT_TRUE(found && *found);
   EXPECT_EQ(**found, w);
-  EXPECT_EQ((*found)->secret, "s3cret-hook");
+  EXPECT_EQ(secret_of(**found), "s3cret-hook");
   EXPECT_FALSE(*alerts_->find_webhook("acct2", w.id));
 }
 
@@ -112,7 +112,7 @@ TEST_F(Webhooks, UpdateChecksTheRevision) {
   auto w = add_webhook("hook");
   WebhookDestination changed = w;
   changed.url = "https://other.example.com/";
-  changed.secret = "";
+  changed.secret_sealed = "";
   changed.updated_at = w.updated_at + seconds(1);
   ASSERT_TRUE(*alerts_->update_webhook(changed, w.updated_at, event("acct1")));
   EXPECT_EQ(**alerts_->find_webhook("acct1", w.id), changed);
@@ -148,7 +148,7 @@ TEST_F(Webhooks, DeleteFailsItsUndeliveredMessages) {
 }
 
 TEST_F(AlertFixture, ReopeningDoesNotMigrateTwice) {
-  auto again = SqliteAlertStore::open(*store_);
+  auto again = SqliteAlertStore::open(*store_, sealer());
   ASSERT_TRUE(again) << again.error().message;
   auto p = add_policy("still-there");
   EXPECT_TRUE(*(*again)->find_alert_policy("acct1", p.id));

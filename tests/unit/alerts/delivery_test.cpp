@@ -38,7 +38,7 @@ class FakeTransport final : public notify::AlertTransport {
 class Delivery : public AlertFixture {
  protected:
   notify::DeliveryResult deliver() {
-    auto r = notify::deliver_due(*alerts_, transport_, clock_, settings_);
+    auto r = notify::deliver_due(*alerts_, transport_, clock_, settings_, master_);
     EXPECT_TRUE(r) << (r ? "" : r.error().message);
     return r ? *r : notify::DeliveryResult{};
   }
@@ -145,9 +145,32 @@ TEST_F(Delivery, WebhooksPostThePayloadWithTheSecret) {
   EXPECT_EQ(deliver().delivered, 1);
   ASSERT_EQ(transport_.posts.size(), 1u);
   EXPECT_EQ(transport_.posts[0].url, w.url);
-  EXPECT_EQ(transport_.posts[0].secret, w.secret);
+  EXPECT_EQ(transport_.posts[0].secret, "s3cret-hook");
   EXPECT_NE(transport_.posts[0].body.find(t.client_id), std::string::npos);
   EXPECT_EQ((**alerts_->find_webhook("acct1", w.id)).last_success, clock_.now());
+}
+
+TEST_F(Delivery, AWebhookWhoseSecretDoesNotOpenIsRetriedWithAClearError) {
+  auto w = add_webhook("hook");
+  auto m = message(w.id, OutboxKind::webhook);
+  ASSERT_TRUE(alerts_->enqueue_test(std::vector<OutboxMessage>{m}, event("acct1")));
+  // Another master key than the one the secret was sealed under (say, a data dir
+  // started once with GATEHOUSE_MASTER_KEY and once without).
+  const MasterKey other(std::array<std::uint8_t, MasterKey::kSize>{9});
+  auto r = notify::deliver_due(*alerts_, transport_, clock_, settings_, other);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->retried, 1);
+  EXPECT_TRUE(transport_.posts.empty());
+  const auto after = *alerts_->find_message(m.id);
+  EXPECT_EQ(after->status, OutboxStatus::pending);
+  EXPECT_NE(after->last_error.find("webhook destination " + w.id + " does not decrypt"), std::string::npos)
+      << after->last_error;
+  EXPECT_EQ(after->last_error.find("s3cret"), std::string::npos);
+  // With the right key the retry goes through, signed with the secret.
+  clock_.advance(seconds(30));
+  EXPECT_EQ(deliver().delivered, 1);
+  ASSERT_EQ(transport_.posts.size(), 1u);
+  EXPECT_EQ(transport_.posts[0].secret, "s3cret-hook");
 }
 
 TEST_F(Delivery, AMessageToADeletedWebhookFails) {
