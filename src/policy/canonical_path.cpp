@@ -84,6 +84,17 @@ class Utf8Check {
   unsigned char hi_ = 0xBF;
 };
 
+// The character at raw[j] as an origin that decodes once reads it (-1 past the end),
+// and how many bytes spell it.
+std::pair<int, std::size_t> decoded_at(std::string_view raw, std::size_t j) {
+  if (j >= raw.size()) return {-1, 0};
+  if (raw[j] == '%' && j + 2 < raw.size() && hex_value(raw[j + 1]) >= 0 && hex_value(raw[j + 2]) >= 0)
+    return {hex_value(raw[j + 1]) * 16 + hex_value(raw[j + 2]), 3};
+  return {static_cast<unsigned char>(raw[j]), 1};
+}
+
+bool is_hex_char(int c) { return c >= 0 && c < 128 && hex_value(static_cast<char>(c)) >= 0; }
+
 PathProblem raw_byte_problem(unsigned char c) {
   if (c < 0x21 || c == 0x7F) return PathProblem::control_byte;
   if (c >= 0x80) return PathProblem::non_ascii;
@@ -123,9 +134,12 @@ PathProblem append_segment(std::string& out, std::string_view raw, SegmentInfo& 
       encoded = true;
       if (d == '/' || d == '\\' || d == ';' || d == '#' || d == '?') return PathProblem::encoded_separator;
       if (d < 0x20 || d == 0x7F) return PathProblem::encoded_control;
-      // "%2561" is "%61" to an origin that decodes twice, and "a" after that.
-      if (d == '%' && i + 2 < raw.size() && hex_value(raw[i + 1]) >= 0 && hex_value(raw[i + 2]) >= 0)
-        return PathProblem::double_encoding;
+      // "%2561" is "%61" to an origin that decodes twice, and "a" after that; so is
+      // "%25%36%31", whose digits are escaped too (the canonical form decodes them).
+      if (d == '%') {
+        const auto [first, len] = decoded_at(raw, i + 1);
+        if (is_hex_char(first) && is_hex_char(decoded_at(raw, i + 1 + len).first)) return PathProblem::double_encoding;
+      }
     } else if (const auto p = raw_byte_problem(d); p != PathProblem::none) {
       return p;
     }
