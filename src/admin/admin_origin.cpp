@@ -52,13 +52,19 @@ Result<std::string> normalise(std::string_view text, Part part) {
   std::string out = std::string(https ? "https://" : "http://") + host;
   if (u->has_port()) {
     const std::string port(u->port());
-    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), digit))
       return fail("has an invalid port");
     const unsigned long n = std::stoul(port);
     if (n == 0 || n > 65535) return fail("has a port outside 1..65535");
     if (n != (https ? 443u : 80u)) out += ":" + std::to_string(n);
   }
   return out;
+}
+
+// An address as a URL host: IPv6 in brackets.
+std::string literal(const boost::asio::ip::address& a) {
+  return a.is_v6() ? "[" + a.to_string() + "]" : a.to_string();
 }
 
 }  // namespace
@@ -109,10 +115,10 @@ AdminOrigins origins_for_listener(std::string_view bound, bool tls) {
   if (!ec && (address.is_unspecified() || address.is_loopback())) {
     // A browser on this machine reaches a loopback or wildcard bind by these names.
     out.accepted = {origin("localhost"), origin("127.0.0.1"), origin("[::1]")};
-    const std::string own = origin(address.is_v6() ? "[" + address.to_string() + "]" : address.to_string());
+    const std::string own = origin(literal(address));
     if (address.is_loopback() && !out.accepts(own)) out.accepted.push_back(own);  // 127.0.0.2 and the like
   } else {
-    out.accepted = {origin(ec ? std::string(host) : address.is_v6() ? "[" + address.to_string() + "]" : address.to_string())};
+    out.accepted = {origin(ec ? std::string(host) : literal(address))};
   }
   return out;
 }

@@ -49,7 +49,8 @@ TEST(AdminOrigins, AnotherLoopbackAddressIsAcceptedToo) {
 }
 
 TEST(AdminOrigins, ASpecificAddressIsItsOwnOriginAlone) {
-  EXPECT_EQ(origins_for_listener("192.0.2.10:9000", false).accepted, (std::vector<std::string>{"http://192.0.2.10:9000"}));
+  EXPECT_EQ(origins_for_listener("192.0.2.10:9000", false).accepted,
+            (std::vector<std::string>{"http://192.0.2.10:9000"}));
   EXPECT_EQ(origins_for_listener("[2001:db8::1]:9000", false).accepted,
             (std::vector<std::string>{"http://[2001:db8::1]:9000"}));
   EXPECT_EQ(origins_for_listener("192.0.2.10:80", false).accepted, (std::vector<std::string>{"http://192.0.2.10"}));
