@@ -34,6 +34,10 @@ int main(int argc, char** argv) {
                     "Directory for the SQLite database (env GATEHOUSE_DATA_DIR; default ./gatehouse-data)");
   serve->add_option("--admin-listen", serve_flags.admin_listen,
                     "HOST:PORT of the admin API (env GATEHOUSE_ADMIN_LISTEN; default 127.0.0.1:9000; port 0 picks one)");
+  serve->add_option("--admin-public-url", serve_flags.admin_public_url,
+                    "Public origin of the dashboard, e.g. https://gatehouse.example.com behind a TLS proxy: the only "
+                    "Origin its writes are accepted from; https makes the session cookie Secure "
+                    "(env GATEHOUSE_ADMIN_PUBLIC_URL; [admin] public_url; default: the admin listener's address)");
   serve->add_option("--edge-listen", serve_flags.edge_listen,
                     "HOST:PORT of the edge (env GATEHOUSE_EDGE_LISTEN; default 0.0.0.0:8080; port 0 picks one)");
   serve->add_option("--tls-cert", serve_flags.tls_cert, "PEM certificate chain for the edge (env GATEHOUSE_TLS_CERT; SIGHUP reloads)");

@@ -19,11 +19,12 @@ bool is_read_method(std::string_view m) { return m == "GET" || m == "HEAD"; }
 // The caller: an API token (Authorization: Bearer, or X-Auth-Key), else a dashboard
 // session cookie (admin/session_auth.hpp: state-changing requests must prove they
 // come from the dashboard's own page). A presented token wins over a cookie.
-Result<ApiToken> authenticate(const http::Request& req, Services& s, SessionStore& sessions) {
+Result<ApiToken> authenticate(const http::Request& req, Services& s, SessionStore& sessions,
+                              const AdminOrigins& origins) {
   auto presented = presented_api_token(req);
   if (!presented) return presented.error();
   if (*presented) return check_api_token(**presented, s);
-  if (session_cookie(req)) return session_caller(req, s, sessions);
+  if (session_cookie(req)) return session_caller(req, s, sessions, origins);
   return unauthorized("missing_api_token",
                       "this endpoint needs an API token: send \"Authorization: Bearer <API token>\"");
 }
@@ -48,7 +49,7 @@ http::Response AdminApi::transport_error(int status, std::string_view message) {
 // is readable anonymously (compat.md §1.1).
 http::Response AdminApi::metrics(const http::Request& req) {
   if (req.method != "GET" && req.method != "HEAD") return method_not_allowed("GET");
-  auto caller = authenticate(req, services_, sessions_);
+  auto caller = authenticate(req, services_, sessions_, origins_);
   if (!caller) return fail(caller.error());
   if (!metrics_) return fail(not_found("no_such_endpoint", "this server exports no metrics"));
   http::Response r;
@@ -69,7 +70,7 @@ http::Response AdminApi::handle(const http::Request& req) {
     r.body = "ok\n";
     return r;
   }
-  if (is_dashboard_path(seg)) return handle_dashboard(req, *target, services_, sessions_);
+  if (is_dashboard_path(seg)) return handle_dashboard(req, *target, services_, sessions_, origins_);
   if (seg.size() == 1 && seg[0] == "metrics") return metrics(req);
   if (seg.size() < 2 || seg[0] != "client" || seg[1] != "v4")
     return fail(not_found("no_such_endpoint", "no endpoint at " + req.target.substr(0, 128) +
@@ -77,7 +78,7 @@ http::Response AdminApi::handle(const http::Request& req) {
   if (seg.size() == 3 && seg[2] == "health")
     return req.method == "GET" ? ok(json::object{{"status", "ok"}}) : method_not_allowed("GET");
 
-  auto caller = authenticate(req, services_, sessions_);
+  auto caller = authenticate(req, services_, sessions_, origins_);
   if (!caller) return fail(caller.error());
   if (!is_read_method(req.method) && caller->scope != Scope::edit)
     return fail(forbidden("insufficient_scope",

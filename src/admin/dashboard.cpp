@@ -74,9 +74,9 @@ json::object session_json(const ApiToken& t) {
        std::chrono::duration_cast<std::chrono::seconds>(SessionStore::kIdleTimeout).count()}};
 }
 
-http::Response sign_in(const http::Request& req, Services& s, SessionStore& sessions) {
+http::Response sign_in(const http::Request& req, Services& s, SessionStore& sessions, const AdminOrigins& own) {
   // A forged sign-in would put the victim's browser in the attacker's session.
-  if (auto r = check_same_origin(req); !r) return fail(r.error());
+  if (auto r = check_same_origin(req, own); !r) return fail(r.error());
   auto body = json_body(req);
   if (!body) return fail(body.error());
   auto presented = string_field(*body, "api_token");
@@ -88,25 +88,26 @@ http::Response sign_in(const http::Request& req, Services& s, SessionStore& sess
   if (!token) return fail(token.error());
   const std::string id = sessions.open(*token, s.clock.now(), s.random);
   auto r = ok(session_json(*token));
-  r.set("Set-Cookie", session_set_cookie(id, req));
+  r.set("Set-Cookie", session_set_cookie(id, req, own));
   return r;
 }
 
-http::Response sign_out(const http::Request& req, SessionStore& sessions) {
-  if (auto r = check_same_origin(req); !r) return fail(r.error());
+http::Response sign_out(const http::Request& req, SessionStore& sessions, const AdminOrigins& own) {
+  if (auto r = check_same_origin(req, own); !r) return fail(r.error());
   if (auto id = session_cookie(req)) sessions.close(*id);
   auto r = ok(json::object{});
-  r.set("Set-Cookie", session_clear_cookie(req));
+  r.set("Set-Cookie", session_clear_cookie(req, own));
   return r;
 }
 
-http::Response route_session(const http::Request& req, Services& s, SessionStore& sessions) {
+http::Response route_session(const http::Request& req, Services& s, SessionStore& sessions,
+                             const AdminOrigins& own) {
   if (req.method == "GET") {
-    auto caller = session_caller(req, s, sessions);
+    auto caller = session_caller(req, s, sessions, own);
     return caller ? ok(session_json(*caller)) : fail(caller.error());
   }
-  if (req.method == "POST") return sign_in(req, s, sessions);
-  if (req.method == "DELETE") return sign_out(req, sessions);
+  if (req.method == "POST") return sign_in(req, s, sessions, own);
+  if (req.method == "DELETE") return sign_out(req, sessions, own);
   return method_not_allowed("GET, POST, DELETE");
 }
 
@@ -120,11 +121,11 @@ bool is_dashboard_path(const std::vector<std::string>& seg) {
 }
 
 http::Response handle_dashboard(const http::Request& req, const Target& target, Services& s,
-                                SessionStore& sessions) {
+                                SessionStore& sessions, const AdminOrigins& origins) {
   const auto& seg = target.segments;
   http::Response r;
   if (seg.size() == 2 && seg[0] == "dashboard") {
-    r = route_session(req, s, sessions);
+    r = route_session(req, s, sessions, origins);
   } else if (seg.empty()) {
     r = serve_asset(req, "index.html");
   } else {

@@ -23,10 +23,11 @@ Error csrf_refused(std::string why) {
   return forbidden("cross_site_request", "refused a state-changing request made with the dashboard session: " + why);
 }
 
-std::string cookie_attributes(const http::Request& req) {
-  // Secure only over TLS: the admin listener is plain HTTP on loopback by default, and
-  // a Secure cookie would never come back over it.
-  return std::string("; HttpOnly; SameSite=Strict; Path=/") + (req.secure ? "; Secure" : "");
+std::string cookie_attributes(const http::Request& req, const AdminOrigins& own) {
+  // Secure only when the browser talks TLS: the admin listener is plain HTTP on
+  // loopback by default, and a Secure cookie would never come back over it; behind a
+  // TLS-terminating proxy (an https public_url) the browser does speak TLS.
+  return std::string("; HttpOnly; SameSite=Strict; Path=/") + (req.secure || own.secure_cookie ? "; Secure" : "");
 }
 
 }  // namespace
@@ -49,7 +50,7 @@ std::optional<std::string> session_cookie(const http::Request& req) {
 
 bool is_state_changing(std::string_view method) { return method != "GET" && method != "HEAD"; }
 
-Result<void> check_same_origin(const http::Request& req) {
+Result<void> check_same_origin(const http::Request& req, const AdminOrigins& own) {
   if (req.header_count(kCsrfHeader) != 1 || req.header(kCsrfHeader) != "1")
     return csrf_refused("the request lacks the header " + std::string(kCsrfHeader) + ": 1");
   // A browser never sends a cross-site request with this header without a preflight,
@@ -59,29 +60,27 @@ Result<void> check_same_origin(const http::Request& req) {
     if (site != "same-origin")
       return csrf_refused("the browser reports it as a " + site.substr(0, 32) + " request");
   }
-  if (req.header_count("Host") != 1 || req.header("Host").empty())
-    return csrf_refused("the request has no single Host header");
-  // Our own origin as the browser sees it: the scheme of this connection and the Host
-  // the browser sent (which a page on another origin cannot choose).
-  const std::string own = std::string(req.secure ? "https://" : "http://") + lower(req.header("Host"));
+  // Compared with the origins fixed at start-up, not with the Host header: Host is
+  // whatever the client sent, and a proxy in front may rewrite it.
   if (req.header_count("Origin") > 0) {
-    if (req.header_count("Origin") != 1 || lower(trim(req.header("Origin"))) != own)
-      return csrf_refused("its Origin \"" + std::string(req.header("Origin").substr(0, 128)) + "\" is not " + own);
+    if (req.header_count("Origin") != 1 || !own.accepts(origin_of_header(trim(req.header("Origin")))))
+      return csrf_refused("its Origin \"" + std::string(req.header("Origin").substr(0, 128)) + "\" is not " +
+                          own.describe() + " (set [admin] public_url to the dashboard's public address)");
     return {};
   }
   if (req.header_count("Referer") == 1) {
-    const std::string referer = lower(trim(req.header("Referer")));
-    if (referer == own || referer.rfind(own + "/", 0) == 0) return {};
-    return csrf_refused("its Referer is not a page of " + own);
+    if (own.accepts(origin_of_referer(trim(req.header("Referer"))))) return {};
+    return csrf_refused("its Referer is not a page of " + own.describe());
   }
   return csrf_refused("it carries neither Origin nor Referer");
 }
 
-Result<ApiToken> session_caller(const http::Request& req, Services& s, SessionStore& sessions) {
+Result<ApiToken> session_caller(const http::Request& req, Services& s, SessionStore& sessions,
+                                const AdminOrigins& own) {
   const auto id = session_cookie(req);
   if (!id) return unauthorized("missing_api_token", "no API token and no dashboard session");
   if (is_state_changing(req.method))
-    if (auto r = check_same_origin(req); !r) return r.error();
+    if (auto r = check_same_origin(req, own); !r) return r.error();
   const auto session = sessions.touch(*id, s.clock.now());
   if (!session)
     return unauthorized("session_expired", "the dashboard session has ended (signed out, idle for 12 hours, "
@@ -94,12 +93,12 @@ Result<ApiToken> session_caller(const http::Request& req, Services& s, SessionSt
   return token;
 }
 
-std::string session_set_cookie(std::string_view id, const http::Request& req) {
-  return std::string(kSessionCookie) + "=" + std::string(id) + cookie_attributes(req);
+std::string session_set_cookie(std::string_view id, const http::Request& req, const AdminOrigins& own) {
+  return std::string(kSessionCookie) + "=" + std::string(id) + cookie_attributes(req, own);
 }
 
-std::string session_clear_cookie(const http::Request& req) {
-  return std::string(kSessionCookie) + "=; Max-Age=0" + cookie_attributes(req);
+std::string session_clear_cookie(const http::Request& req, const AdminOrigins& own) {
+  return std::string(kSessionCookie) + "=; Max-Age=0" + cookie_attributes(req, own);
 }
 
 }  // namespace gatehouse::admin

@@ -1,5 +1,6 @@
 #include "cli/config.hpp"
 
+#include "admin/admin_origin.hpp"
 #include "cli/alert_config.hpp"
 
 #include "core/duration.hpp"
@@ -46,6 +47,27 @@ bool parse_switch(const std::string& text, const std::string& where) {
   if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
   if (text == "0" || text == "false" || text == "no" || text == "off") return false;
   throw std::runtime_error(where + " must be 1 or 0 (true or false), got \"" + text + "\"");
+}
+
+// A public URL from `where` (a flag, a variable, a key), normalised; "" = unset.
+std::string public_url(const std::string& text, const std::string& where) {
+  if (text.empty()) return {};
+  auto origin = admin::parse_public_url(text);
+  if (!origin) throw std::runtime_error(where + " " + origin.error().message);
+  return std::move(*origin);
+}
+
+void apply_admin(ServeConfig& c, const toml::node& node, const std::string& path) {
+  const auto* admin = node.as_table();
+  if (admin == nullptr) throw std::runtime_error("config file " + path + ": [admin] must be a table");
+  for (const auto& [key, value] : *admin) {
+    const std::string k(key.str());
+    if (k != "public_url") throw std::runtime_error("config file " + path + ": unknown key admin." + k);
+    auto s = value.value<std::string>();
+    if (!s) throw std::runtime_error("config file " + path + ": admin.public_url must be a string such as "
+                                     "\"https://gatehouse.example.com\"");
+    c.admin_public_url = public_url(*s, "config file " + path + ": admin.public_url");
+  }
 }
 
 void apply_logs(ServeConfig& c, const toml::node& node, const std::string& path) {
@@ -124,6 +146,8 @@ void apply_file(ServeConfig& c, const std::string& path) {
         else if (tk == "key") c.tls_key = need_string(tnode, "tls.key");
         else throw std::runtime_error("config file " + path + ": unknown key tls." + tk);
       }
+    } else if (k == "admin") {
+      apply_admin(c, node, path);
     } else if (k == "logs") {
       apply_logs(c, node, path);
     } else if (k == "smtp") {
@@ -143,6 +167,7 @@ ServeConfig load_serve_config(const ServeFlags& flags) {
   if (auto file = flags.config_file ? flags.config_file : env("GATEHOUSE_CONFIG")) apply_file(c, *file);
   if (auto v = env("GATEHOUSE_DATA_DIR")) c.data_dir = *v;
   if (auto v = env("GATEHOUSE_ADMIN_LISTEN")) c.admin_listen = *v;
+  if (auto v = env("GATEHOUSE_ADMIN_PUBLIC_URL")) c.admin_public_url = public_url(*v, "GATEHOUSE_ADMIN_PUBLIC_URL");
   if (auto v = env("GATEHOUSE_EDGE_LISTEN")) c.edge_listen = *v;
   if (auto v = env("GATEHOUSE_TRUSTED_PROXIES")) {
     // Comma-separated CIDRs, e.g. "10.0.0.0/8, 127.0.0.1".
@@ -173,6 +198,7 @@ ServeConfig load_serve_config(const ServeFlags& flags) {
   if (c.tls_cert.empty() != c.tls_key.empty())
     throw std::runtime_error("TLS needs both a certificate and a key (--tls-cert and --tls-key)");
   if (flags.admin_listen) c.admin_listen = *flags.admin_listen;
+  if (flags.admin_public_url) c.admin_public_url = public_url(*flags.admin_public_url, "--admin-public-url");
   if (flags.edge_listen) c.edge_listen = *flags.edge_listen;
   if (c.data_dir.empty()) throw std::runtime_error("the data dir must not be empty");
   if (c.trusted_proxies)

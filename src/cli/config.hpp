@@ -15,6 +15,9 @@ namespace gatehouse::cli {
 struct ServeConfig {
   std::string data_dir = "gatehouse-data";
   std::string admin_listen = "127.0.0.1:9000";
+  // [admin] public_url: the dashboard's public origin, normalised ("https://gh.example.com");
+  // "" = the admin listener's own address (admin/admin_origin.hpp).
+  std::string admin_public_url;
   std::string edge_listen = "0.0.0.0:8080";
   std::size_t admin_body_limit = 1024 * 1024;
   unsigned edge_threads = 0;  // 0 = one per core
@@ -40,6 +43,7 @@ struct ServeFlags {
   std::optional<std::string> config_file;
   std::optional<std::string> data_dir;
   std::optional<std::string> admin_listen;
+  std::optional<std::string> admin_public_url;
   std::optional<std::string> edge_listen;
   std::optional<std::string> tls_cert;
   std::optional<std::string> tls_key;

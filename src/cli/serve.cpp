@@ -206,13 +206,22 @@ int run_serve(const ServeFlags& flags) {
   const std::string admin_addr = admin_server->local_address();
   const std::string edge_addr = edge_runtime.local_address();
   const std::string admin_url = "http://" + url_host(admin_addr);
+  // Where the dashboard's writes must come from (admin/admin_origin.hpp): fixed here,
+  // once the listener is bound (port 0 is known only now), before it serves a request.
+  // The admin listener speaks plain HTTP; TLS is a proxy's job (an https public_url).
+  api.set_origins(config.admin_public_url.empty() ? admin::origins_for_listener(admin_addr, /*tls=*/false)
+                                                  : admin::origins_for_public_url(config.admin_public_url));
+  std::string accepted;
+  for (const auto& o : api.origins().accepted) accepted += (accepted.empty() ? "" : ", ") + o;
   const std::string edge_url = std::string(tls ? "https://" : "http://") + url_host(edge_addr);
 
   std::cout << "Gatehouse 0.1.0\n"
             << "  data dir   " << std::filesystem::absolute(config.data_dir).string() << " (SQLite, WAL)\n"
             << "  account    " << account.id << "\n"
             << "  admin API  " << admin_url << "/client/v4\n"
-            << "  dashboard  " << admin_url << "/\n"
+            << "  dashboard  " << (config.admin_public_url.empty() ? admin_url : config.admin_public_url) << "/\n"
+            << "  origins    the dashboard accepts writes from " << accepted
+            << (config.admin_public_url.empty() ? " (set [admin] public_url for another)" : "") << "\n"
             << "  edge       " << edge_url << "\n"
             << "  JWKS       " << edge_url << "/cdn-cgi/access/certs\n";
   if (!tls)

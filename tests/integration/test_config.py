@@ -173,6 +173,44 @@ class ConfigTest(unittest.TestCase):
                 cfg = self.write_config(self.config_text(d, "127.0.0.1:0", value))
                 self.assertStartFails(["--config", cfg], names=(value, why), data_dir=d)
 
+    def test_bad_admin_public_url_fails_naming_the_problem(self):
+        d = self.path("d")
+        base = ["--data-dir", d, "--admin-listen", "127.0.0.1:0", "--edge-listen", "127.0.0.1:0"]
+        cases = [("ftp://gh.example.com", "must be an http:// or https:// URL"),
+                 ("gh.example.com", "must be an absolute URL"),
+                 ("https://gh.example.com/dashboard", 'no path beyond "/"'),
+                 ("https://gh.example.com/?a=1", "must not have a query"),
+                 ("https://gh.example.com/#x", "must not have a fragment"),
+                 ("https://gh.example.com:0", "port outside 1..65535")]
+        for value, why in cases:
+            with self.subTest(value=value, source="flag"):
+                self.assertStartFails(base + ["--admin-public-url", value],
+                                      names=("--admin-public-url", why, value), data_dir=d)
+            with self.subTest(value=value, source="env"):
+                self.assertStartFails(base, env={"GATEHOUSE_ADMIN_PUBLIC_URL": value},
+                                      names=("GATEHOUSE_ADMIN_PUBLIC_URL", why), data_dir=d)
+            with self.subTest(value=value, source="file"):
+                cfg = self.write_config(self.config_text(d, "127.0.0.1:0", "127.0.0.1:0") +
+                                        '[admin]\npublic_url = "%s"\n' % value)
+                self.assertStartFails(["--config", cfg], names=(cfg, "admin.public_url", why), data_dir=d)
+        stderr = self.assertStartFails(base + ["--admin-public-url", "https://me:hunter2@gh.example.com"],
+                                       names=("must not carry user:password@",), data_dir=d)
+        self.assertNotIn("hunter2", stderr)
+        cfg = self.write_config(self.config_text(d, "127.0.0.1:0", "127.0.0.1:0") + '[admin]\nurl = "x"\n')
+        self.assertStartFails(["--config", cfg], names=(cfg, "unknown key admin.url"), data_dir=d)
+
+    def test_admin_public_url_is_printed_with_the_origins_it_accepts(self):
+        d = self.path("d")
+        server = self.serve(["--data-dir", d, "--admin-listen", "127.0.0.1:0", "--edge-listen", "127.0.0.1:0",
+                             "--admin-public-url", "HTTPS://GH.Example.com:443/"])
+        self.assertIn("  dashboard  https://gh.example.com/", server.stdout_lines)
+        self.assertIn("  origins    the dashboard accepts writes from https://gh.example.com", server.stdout_lines)
+        self.assertEqual(server.stop(), 0, server.output())
+        plain = self.serve(["--data-dir", d, "--admin-listen", "127.0.0.1:0", "--edge-listen", "127.0.0.1:0"])
+        port = urllib.parse.urlsplit(plain.admin_url).port
+        self.assertIn("  origins    the dashboard accepts writes from http://localhost:%d, http://127.0.0.1:%d, "
+                      "http://[::1]:%d (set [admin] public_url for another)" % (port, port, port), plain.stdout_lines)
+
     def test_occupied_port_fails(self):
         d = self.path("d")
         with socket.socket() as taken:

@@ -83,6 +83,17 @@ TEST(KeyEncryption, DetectsTruncationAndExtension) {
             jwt_errc::key_decrypt_failed);
 }
 
+TEST(KeyEncryption, APurposeOpensOnlyItsOwnBlobs) {
+  SeededRandom random(7);
+  const std::string blob = seal_with_master_key("s3cret", key_of(1), random, "gatehouse.webhook-secret.v1", "a").value();
+  EXPECT_EQ(open_with_master_key(blob, key_of(1), "gatehouse.webhook-secret.v1", "a").value(), "s3cret");
+  EXPECT_EQ(open_with_master_key(blob, key_of(1), "gatehouse.signing-key.v1", "a").error(), jwt_errc::key_decrypt_failed);
+  EXPECT_EQ(decrypt_private_key(blob, key_of(1), "a").error(), jwt_errc::key_decrypt_failed);
+  // The signing keys' wrappers are the same construction under their purpose: old blobs still open.
+  const std::string key_blob = encrypt_private_key(kPem, key_of(1), random, "kid").value();
+  EXPECT_EQ(open_with_master_key(key_blob, key_of(1), "gatehouse.signing-key.v1", "kid").value(), kPem);
+}
+
 TEST(KeyEncryption, RejectsMalformedBlobs) {
   const std::string too_short = "v1:" + std::string(36, 'A');  // 27 bytes: less than nonce + tag
   for (const std::string& blob : {std::string(), std::string("v1:"), std::string("v2:AAAA"), std::string("V1:AAAA"),
