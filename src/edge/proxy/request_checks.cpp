@@ -71,7 +71,7 @@ std::optional<proxy_errc> check_request_head(const bhttp::request_header<>& head
 }
 
 HeadStep read_head_step(bhttp::request_parser<bhttp::buffer_body>& parser, std::string_view buffer,
-                        std::string& taken) {
+                        std::string& taken, std::uint32_t header_limit) {
   boost::system::error_code ec;
   const std::size_t n = parser.put(boost::asio::buffer(buffer.data(), buffer.size()), ec);
   if (!ec && parser.is_header_done()) {
@@ -80,6 +80,7 @@ HeadStep read_head_step(bhttp::request_parser<bhttp::buffer_body>& parser, std::
       taken.append(raw);
       raw = taken;
     }
+    if (raw.size() > header_limit) return {n, true, proxy_errc::header_too_large};
     return {n, true, check_request_head(parser.get(), raw)};
   }
   if (ec == bhttp::error::body_limit) return {n, true, proxy_errc::body_too_large};  // Content-Length over the limit

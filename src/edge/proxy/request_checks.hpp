@@ -38,13 +38,17 @@ std::optional<proxy_errc> check_request_head(const boost::beast::http::request_h
 // spans reads is in more than the last put's bytes: `taken` keeps the earlier steps'
 // bytes (empty unless the head spans reads) so that the raw-byte checks (obs-fold)
 // see all of it. Start each head with an empty `taken`.
+// `header_limit` is the one the parser was given: Beast enforces it only while a head
+// is incomplete, so a head that arrives whole in one read could pass it by the
+// length of its request line (found by tests/fuzz/request_head); the step counts
+// the complete head itself, so where the reads fall does not change the answer.
 struct HeadStep {
   std::size_t consumed = 0;           // drop this much of `buffer`
   bool finished = false;              // the head is complete, or refused
   std::optional<proxy_errc> problem;  // set: refuse with this
 };
 HeadStep read_head_step(boost::beast::http::request_parser<boost::beast::http::buffer_body>& parser,
-                        std::string_view buffer, std::string& taken);
+                        std::string_view buffer, std::string& taken, std::uint32_t header_limit);
 
 // The origin-form target to forward: `target` itself when it starts with '/', the
 // path part of an absolute-form target whose authority equals `host` (RFC 9112 §3.2.2

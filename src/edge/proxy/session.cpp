@@ -108,7 +108,7 @@ asio::awaitable<Session::HeadResult> Session::read_head() {
       }
       idle_ = false;
       const auto step = read_head_step(
-          *parser_, std::string_view(static_cast<const char*>(buffer_.data().data()), buffer_.size()), taken);
+          *parser_, std::string_view(static_cast<const char*>(buffer_.data().data()), buffer_.size()), taken, o.header_limit);
       buffer_.consume(step.consumed);
       if (step.finished) {
         if (!step.problem) co_return HeadResult::ok;

@@ -51,7 +51,7 @@ Read read_head(RequestParser& parser, std::string_view input, std::size_t piece)
     const std::size_t n_in = std::min(piece, input.size() - at);
     buffer.append(input.substr(at, n_in));
     at += n_in;
-    const HeadStep step = read_head_step(parser, buffer, taken);
+    const HeadStep step = read_head_step(parser, buffer, taken, kHeaderLimit);
     if (step.finished) {
       if (!step.problem) r.raw = buffer.substr(0, step.consumed);
       r.refusal = step.problem;
